@@ -1,0 +1,19 @@
+// What the composition root hands to the outer layers (HTTP, CLI, web): the wired services of one process.
+import type { Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import type { Store } from './store/store.ts';
+import type { ScheduleService, SchedulerStats, TaskEngine, TaskRegistry } from './tasks/types.ts';
+
+export type ProcessRole = 'all' | 'api' | 'worker' | 'scheduler';
+
+export interface AppContext {
+  config: Readonly<Config>;
+  logger: Logger;
+  store: Store;
+  registry: TaskRegistry;
+  engine: TaskEngine;
+  schedules: ScheduleService;
+  schedulerStats(): SchedulerStats;
+  role: ProcessRole;
+  startedAt: number;
+}

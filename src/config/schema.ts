@@ -1,0 +1,35 @@
+// One zod schema over the environment. Every key: a default, one doc line, validation.
+import { z } from 'zod';
+import { isValidTimeZone } from '../time.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const timeZone = z.string().refine(isValidTimeZone, { message: 'not a valid IANA time zone' });
+
+/** Each entry: env var name → [schema with default, doc line]. The doc table in README is generated from this. */
+export const configSpec = {
+  NEWSDESK_HOST: [z.string().default('127.0.0.1'), 'Address the HTTP API binds to.'],
+  NEWSDESK_PORT: [int(0, 65535).default(8080), 'HTTP port (0 picks a free one).'],
+  NEWSDESK_API_TOKEN: [z.string().min(16, 'must be at least 16 characters').optional(), 'Bearer token required by mutating routes; required when binding beyond loopback. Secret.'],
+  NEWSDESK_DATA_DIR: [z.string().default('./data'), 'Directory for the SQLite file and rendered outputs.'],
+  NEWSDESK_DATABASE_URL: [z.string().optional(), 'postgres://... selects PostgreSQL; default is SQLite at <data dir>/newsdesk.db. Secret (may hold a password).'],
+  NEWSDESK_QUEUE: [z.enum(['embedded', 'bullmq']).default('embedded'), 'Task engine: embedded (in-process, default) or bullmq (needs Redis and PostgreSQL).'],
+  NEWSDESK_REDIS_URL: [z.string().optional(), 'redis://... for the bullmq engine. Secret (may hold a password).'],
+  NEWSDESK_TIMEZONE: [timeZone.default('Asia/Shanghai'), 'Default time zone for schedules and local days.'],
+  NEWSDESK_LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
+  NEWSDESK_CONCURRENCY: [int(1, 256).default(4), 'Tasks run at once by this process (global cap).'],
+  NEWSDESK_LEASE_MS: [int(1000).default(30_000), 'Lease on a running execution; renewed by heartbeat, expired leases are recovered.'],
+  NEWSDESK_SHUTDOWN_GRACE_MS: [int(0).default(10_000), 'On SIGTERM, how long running tasks may finish before they are aborted.'],
+  NEWSDESK_ABANDON_MS: [int(0).default(5_000), 'After abort, how long a handler that ignores its signal keeps its slot.'],
+  NEWSDESK_EXECUTION_RETENTION_DAYS: [int(1).default(30), 'maintenance.cleanup deletes executions and logs older than this.'],
+  NEWSDESK_SCHEDULER: [bool.default(true), 'Run the cron scheduler in this process.'],
+  NEWSDESK_SCHEDULER_REFRESH_MS: [int(100).default(5_000), 'How often the scheduler re-reads schedules edited by other processes.'],
+  NEWSDESK_DEFAULT_MISFIRE_GRACE_MS: [int(0).default(300_000), 'Default misfire grace for new schedules.'],
+} as const satisfies Record<string, readonly [z.ZodType, string]>;
+
+type Spec = typeof configSpec;
+export type RawConfig = { [K in keyof Spec]: z.output<Spec[K][0]> };
+
+export const SECRET_KEYS = new Set<string>(['NEWSDESK_API_TOKEN', 'NEWSDESK_DATABASE_URL', 'NEWSDESK_REDIS_URL']);

@@ -1,0 +1,19 @@
+// The Store: one handle over the database with a repository per aggregate.
+import type { Dialect, ExecutionsRepo, LocksRepo, SchedulesRepo, SettingsRepo } from './types.ts';
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly executions: ExecutionsRepo;
+  readonly schedules: SchedulesRepo;
+  readonly locks: LocksRepo;
+  readonly settings: SettingsRepo;
+  /** Apply pending migrations; safe when several processes call it at once. */
+  migrate(): Promise<void>;
+  /** True when the database answers and migrations are applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type StoreOptions =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; /** Use this schema (created if missing), e.g. per test run. */ schema?: string };
