@@ -1,7 +1,7 @@
 // Injectable time for the scheduler, so tests can jump across downtime and DST without waiting.
 export interface Clock {
   now(): number;
-  setTimer(fn: () => void, ms: number): unknown;
+  setTimer(fn: () => unknown, ms: number): unknown;
   clearTimer(handle: unknown): void;
 }
 

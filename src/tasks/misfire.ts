@@ -12,9 +12,12 @@ export type FireDecision =
   | { action: 'run'; scheduledFor: number; reason: string | null }
   | { action: 'skip'; scheduledFor: number; reason: string };
 
+const ON_TIME_MS = 1000;
+
 export function decideMisfires({ due, now, graceMs, coalesce }: MisfireInput): FireDecision[] {
   if (due.length === 0) return [];
-  const late = (t: number) => now - t > graceMs;
+  // Timer-driven fires are always a few ms late; a grace below one second would skip on-time fires.
+  const late = (t: number) => now - t > Math.max(graceMs, ON_TIME_MS);
   const fmt = (t: number) => new Date(t).toISOString();
   if (coalesce) {
     const last = due[due.length - 1];

@@ -103,7 +103,7 @@ async function run(
       const status = kind === 'timeout' ? 'timed_out' : 'failed';
       return await settle(execution, deps, state, { status, error }, retryPlan(execution, def.retry, 0, deps));
     }
-    const err = outcome.error;
+    const err = outcome.ok ? new Error('unreachable: success without abort handled above') : outcome.error;
     const error = serializeError(err);
     if (isPermanentFailure(err)) return await settle(execution, deps, state, { status: 'failed', error });
     const explicit = retryAfterMs(err);

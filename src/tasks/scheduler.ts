@@ -87,7 +87,7 @@ export class Scheduler {
     if (!this.running) return;
     const now = this.clock.now();
     const next = Math.min(...this.schedules.map((s) => s.nextRunAt ?? Infinity), now + this.opts.refreshMs);
-    this.timer = this.clock.setTimer(() => void this.onTimer(), next - now);
+    this.timer = this.clock.setTimer(() => this.onTimer(), next - now);
   }
 
   private onTimer(): Promise<void> {

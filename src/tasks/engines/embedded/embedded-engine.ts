@@ -85,14 +85,15 @@ export class EmbeddedEngine implements TaskEngine {
   }
 
   async cancel(executionId: string): Promise<Execution> {
-    const updated = await this.opts.store.executions.requestCancel(executionId, this.now());
-    if (!updated) throw new NotFoundError('execution', executionId);
+    const current = await this.opts.store.executions.get(executionId);
+    if (!current) throw new NotFoundError('execution', executionId);
+    if (current.status !== 'queued' && current.status !== 'running') {
+      throw new ConflictError(`execution ${executionId} is already ${current.status}`, { status: current.status });
+    }
+    const updated = (await this.opts.store.executions.requestCancel(executionId, this.now())) ?? current;
     const local = this.running.get(executionId);
     if (local) local.abort('cancel');
     else if (updated.status === 'cancelled') this.bus.emit({ type: 'status', execution: updated });
-    else if (updated.status !== 'running') {
-      throw new ConflictError(`execution ${executionId} is already ${updated.status}`, { status: updated.status });
-    }
     return updated;
   }
 
@@ -152,7 +153,7 @@ export class EmbeddedEngine implements TaskEngine {
         .list()
         .filter((d) => (this.runningPerTask.get(d.name) ?? 0) >= effectiveConcurrency(d))
         .map((d) => d.name);
-      const [claimed] = await this.opts.store.executions.claim({
+      const claimed = await this.opts.store.executions.claim({
         owner: this.owner,
         now: this.now(),
         leaseMs: this.opts.leaseMs,
@@ -161,8 +162,9 @@ export class EmbeddedEngine implements TaskEngine {
         host: os.hostname(),
         pid: process.pid,
       });
-      if (!claimed) return;
-      this.launch(claimed);
+      if (claimed.length === 0) return;
+      // Launch everything claimed: a claimed row that is not run would sit until its lease expires.
+      for (const execution of claimed) this.launch(execution);
     }
   }
 
