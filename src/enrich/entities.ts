@@ -1,0 +1,63 @@
+// Final entities: the model's (or none offline) merged with what patterns find in the full text.
+import type { RegexEntities } from './offline/regex-entities.ts';
+import type { LlmEntities } from './steps/schemas.ts';
+import type { Entities } from './types.ts';
+
+const CVE_ID = /^CVE-\d{4}-\d{4,7}$/i;
+
+function merge(a: string[], b: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const v of [...a, ...b]) {
+    const k = v.toLowerCase();
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+export function emptyEntities(): Entities {
+  return {
+    attackers: [],
+    victims: [],
+    loss: null,
+    cves: [],
+    vulnerabilities: [],
+    products: [],
+    vendors: [],
+    ips: [],
+    domains: [],
+    hashes: [],
+  };
+}
+
+export function mergeEntities(llm: LlmEntities | null, found: RegexEntities): Entities {
+  const base = emptyEntities();
+  if (llm) {
+    Object.assign(base, {
+      attackers: llm.attackers,
+      victims: llm.victims,
+      loss: llm.loss,
+      vulnerabilities: llm.vulnerabilities,
+      products: llm.products,
+      vendors: llm.vendors,
+    });
+  }
+  // A model sometimes writes "cve-2024-1234 (critical)": keep well-formed ids only, in canonical case.
+  const modelCves = (llm?.cves ?? [])
+    .map(
+      (c) =>
+        c
+          .trim()
+          .match(/CVE-\d{4}-\d{4,7}/i)?.[0]
+          ?.toUpperCase() ?? '',
+    )
+    .filter((c) => CVE_ID.test(c));
+  base.cves = merge(modelCves, found.cves);
+  base.ips = found.ips;
+  base.domains = found.domains;
+  base.hashes = found.hashes;
+  return base;
+}
