@@ -355,7 +355,15 @@ export class HttpFetcher {
         }
       }
     } catch (err) {
-      if (isFetchError(err)) throw err;
+      if (isFetchError(err)) {
+        if (err.redirects || !redirects.length) throw err;
+        throw new FetchError(
+          err.code,
+          err.message,
+          { url, status: err.status, retryAfterMs: err.retryAfterMs, redirects },
+          { cause: err.cause },
+        );
+      }
       if (options.signal?.aborted)
         throw new FetchError('ABORTED', 'fetch cancelled', { url, redirects }, { cause: err });
       if (timeout.aborted)
