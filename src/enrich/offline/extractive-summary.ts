@@ -13,6 +13,7 @@ export interface ExtractiveOptions {
 const MAX_SENTENCES_RANKED = 300;
 const MIN_SENTENCE_CHARS = 8;
 const MAX_SENTENCE_CHARS = 600;
+const SENTENCE_END = /[.!?。！？…；;:："'”’)）」』]$/;
 
 interface Candidate {
   index: number;
@@ -62,13 +63,14 @@ export function extractiveSummary(title: string, text: string, opts: ExtractiveO
     const lengthNorm = Math.sqrt(Math.max(terms.length, 4));
     const position = index === 0 ? 1.5 : 1 + 0.3 * (1 - index / n);
     const titleBoost = 1 + Math.min(titleShared, 5) * 0.2;
-    // Very short fragments (bylines, captions) carry little; damp them.
+    // Very short fragments (bylines, captions) and headings without final punctuation carry little.
     const shortPenalty = terms.length < 4 ? 0.5 : 1;
+    const headingPenalty = SENTENCE_END.test(text) ? 1 : 0.4;
     return {
       index,
       text,
       terms: distinct,
-      score: ((weight + 1) / lengthNorm) * position * titleBoost * shortPenalty,
+      score: ((weight + 1) / lengthNorm) * position * titleBoost * shortPenalty * headingPenalty,
     };
   });
 
