@@ -19,6 +19,8 @@ export interface App extends AppContext {
   cleanup: CleanupSteps;
   /** Start the engine (if this role runs tasks) and the scheduler (if this role schedules). */
   start(): Promise<void>;
+  /** Stop firing schedules (first step of shutdown, before the HTTP server closes). Idempotent. */
+  stopScheduler(): Promise<void>;
   /** Stop scheduler, drain the engine within the grace period, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -100,6 +102,9 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
         scheduler = new Scheduler({ store, engine, logger, clock: opts.clock, refreshMs: config.scheduler.refreshMs });
         await scheduler.start();
       }
+    },
+    async stopScheduler() {
+      await scheduler?.stop();
     },
     stop() {
       stopped ??= (async () => {

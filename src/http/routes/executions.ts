@@ -1,0 +1,225 @@
+// Execution history and control: list with filters, one record, its logs, cancel, stats.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../../errors.ts';
+import type { ExecutionStatus } from '../../store/types.ts';
+import type { RouteDeps } from '../deps.ts';
+import {
+  errors,
+  executionSchema,
+  executionStatusSchema,
+  idParams,
+  queryInt,
+  triggerSchema,
+} from '../schemas.ts';
+import { executionView, iso } from '../views.ts';
+
+const STATUSES = executionStatusSchema.options;
+
+const statusList = z
+  .string()
+  .transform((value, ctx) => {
+    const parts = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = parts.filter((p) => !STATUSES.includes(p as ExecutionStatus));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown status ${bad.join(', ')} (one of ${STATUSES.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return parts as ExecutionStatus[];
+  })
+  .describe(`Comma-separated statuses: ${STATUSES.join(', ')}`);
+
+const instant = z
+  .string()
+  .transform((value, ctx) => {
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'not an ISO-8601 date-time, e.g. 2026-11-29T08:00:00+08:00' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .describe('ISO-8601 date-time');
+
+const listQuery = z.object({
+  task: z.string().min(1).optional(),
+  status: statusList.optional(),
+  trigger: triggerSchema.optional(),
+  scheduleId: z.string().min(1).optional(),
+  from: instant.optional().describe('Created at or after (ISO-8601)'),
+  to: instant.optional().describe('Created before (ISO-8601)'),
+  limit: queryInt(1, 500).default(50),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER).default(0),
+});
+
+const logLineSchema = z.object({
+  id: z.number().nullable(),
+  ts: z.string(),
+  level: z.string(),
+  msg: z.string(),
+  data: z.unknown().optional(),
+});
+
+const statsRowSchema = z.object({
+  task: z.string(),
+  status: executionStatusSchema,
+  count: z.number(),
+  avgDurationMs: z.number().nullable(),
+  maxDurationMs: z.number().nullable(),
+});
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const windowParam = z
+  .string()
+  .regex(/^\d+(s|m|h|d)$/, 'use a number and a unit: 30m, 24h, 7d')
+  .default('24h')
+  .describe('How far back: 30m, 24h, 7d');
+
+export function windowMs(window: string): number {
+  const unit = window.slice(-1);
+  return Number(window.slice(0, -1)) * UNIT_MS[unit];
+}
+
+export const executionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { ctx }) => {
+  const tz = ctx.config.timezone;
+  const load = async (id: string) => {
+    const execution = await ctx.store.executions.get(id);
+    if (!execution) throw new NotFoundError('execution', id);
+    return execution;
+  };
+
+  app.get(
+    '/api/executions',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Execution history, newest first',
+        querystring: listQuery,
+        response: {
+          200: z.object({
+            items: z.array(executionSchema),
+            total: z.number(),
+            limit: z.number(),
+            offset: z.number(),
+          }),
+          ...errors(400),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await ctx.store.executions.list({
+        task: q.task,
+        status: q.status,
+        trigger: q.trigger,
+        scheduleId: q.scheduleId,
+        from: q.from,
+        to: q.to,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return {
+        items: page.items.map((e) => executionView(e, tz)),
+        total: page.total,
+        limit: q.limit,
+        offset: q.offset,
+      };
+    },
+  );
+
+  app.get(
+    '/api/executions/stats',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Counts and durations per task and status over a window',
+        querystring: z.object({ window: windowParam }),
+        response: {
+          200: z.object({
+            window: z.string(),
+            from: z.string(),
+            to: z.string(),
+            items: z.array(statsRowSchema),
+          }),
+          ...errors(400),
+        },
+      },
+    },
+    async (request) => {
+      const now = Date.now();
+      const from = now - windowMs(request.query.window);
+      const rows = await ctx.store.executions.stats(from);
+      return { window: request.query.window, from: iso(from, tz), to: iso(now, tz), items: rows };
+    },
+  );
+
+  app.get(
+    '/api/executions/:id',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'One execution',
+        params: idParams,
+        response: { 200: executionSchema, ...errors(404) },
+      },
+    },
+    async (request) => executionView(await load(request.params.id), tz),
+  );
+
+  app.get(
+    '/api/executions/:id/logs',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Log lines stored with an execution, oldest first; page with afterId',
+        params: idParams,
+        querystring: z.object({
+          afterId: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+          limit: queryInt(1, 1000).default(200),
+        }),
+        response: {
+          200: z.object({ items: z.array(logLineSchema), nextAfterId: z.number().nullable() }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      await load(request.params.id);
+      const lines = await ctx.store.executions.listLogs(request.params.id, {
+        afterId: request.query.afterId,
+        limit: request.query.limit,
+      });
+      const items = lines.map((l) => ({
+        id: l.id ?? null,
+        ts: iso(l.ts, tz),
+        level: l.level,
+        msg: l.msg,
+        ...(l.data !== undefined && l.data !== null ? { data: l.data } : {}),
+      }));
+      const last = lines.at(-1)?.id;
+      return { items, nextAfterId: lines.length === request.query.limit && last != null ? last : null };
+    },
+  );
+
+  app.post(
+    '/api/executions/:id/cancel',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Cancel a queued or running execution (409 when it already finished)',
+        params: idParams,
+        response: { 202: executionSchema, ...errors(401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const execution = await ctx.engine.cancel(request.params.id);
+      return reply.code(202).send(executionView(execution, tz));
+    },
+  );
+};
