@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 
 export interface TestServer {
   url: string;
