@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { checkRepeats, pickRecentDigests, shiftDay, type JudgeItem } from './repeat-check.ts';
+import {
+  checkRepeats,
+  pickRecentDigests,
+  shiftDay,
+  type JudgeItem,
+  type RepeatFlag,
+} from './repeat-check.ts';
 import { cveIds, textSimilarity, tokenize, urlKey } from './similarity.ts';
 import { earlier, today, yesterday } from './testdata/repeat-fixtures.ts';
 
-const byItem = (flags: { itemId: string }[]) => new Map(flags.map((f) => [f.itemId, f]));
+const byItem = (flags: RepeatFlag[]) => new Map(flags.map((f) => [f.itemId, f]));
 
 describe('checkRepeats', () => {
   it('flags the identical article, a near-duplicate and a same-CVE story, and nothing else', async () => {
