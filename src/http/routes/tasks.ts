@@ -85,12 +85,16 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { ctx })
         tags: ['tasks'],
         summary: 'Trigger a task; answers 202 before it runs',
         params: z.object({ name: z.string().min(1) }),
-        body: runBody.optional(),
+        body: runBody,
         response: { 202: enqueueResponseSchema, ...errors(400, 401, 404) },
+      },
+      // A bare POST (no body) runs the task with its default payload.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request, reply) => {
-      const body = request.body ?? {};
+      const body = request.body;
       const result = await ctx.engine
         .enqueue(request.params.name, body.payload, {
           trigger: 'api',
