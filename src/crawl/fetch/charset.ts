@@ -184,18 +184,56 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** Encodings the statistical detector may pick, after canonicalisation. */
+/** Statistical guess for undeclared documents; multibyte guesses must decode cleanly. */
 function sniffEncoding(bytes: Uint8Array): string | undefined {
   const sample = bytes.length > 65536 ? bytes.subarray(0, 65536) : bytes;
-  const matches = analyse(sample);
-  for (const m of matches) {
+  const clean = sample.subarray(0, trimToSafeEnd(sample));
+  for (const m of analyse(sample)) {
     if (m.confidence < 10) break;
     const enc = canonicalEncoding(m.name === 'ISO-8859-1' ? 'windows-1252' : m.name);
     if (!enc || enc === 'utf-8') continue;
-    // Double-byte guesses must decode cleanly; a near miss is usually a different encoding.
-    if (tryDecode(sample.subarray(0, trimToSafeEnd(sample)), enc) !== undefined) return enc;
+    if (!isMultiByte(enc)) return bestSingleByte(clean, enc);
+    if (tryDecode(clean, enc) !== undefined) return enc;
   }
   return undefined;
+}
+
+const SINGLE_BYTE_CANDIDATES = [
+  'windows-1252',
+  'windows-1251',
+  'koi8-r',
+  'iso-8859-2',
+  'windows-1253',
+  'iso-8859-5',
+];
+
+/**
+ * Short single-byte texts fool frequency statistics (KOI8-R read as Latin-1 looks plausible to them), but
+ * the wrong table scrambles letter case inside words ("óÅÇÏÄÎÑ"). Pick the table with the fewest such words.
+ */
+function bestSingleByte(bytes: Uint8Array, first: string): string {
+  let best = first;
+  let bestScore = caseChaos(decodeAs(bytes, first));
+  for (const enc of SINGLE_BYTE_CANDIDATES) {
+    if (enc === first) continue;
+    const score = caseChaos(decodeAs(bytes, enc));
+    if (score < bestScore) {
+      best = enc;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function caseChaos(text: string): number {
+  let bad = 0;
+  let words = 0;
+  for (const w of text.match(/\p{L}*[^\x00-\x7f]\p{L}*/gu) ?? []) {
+    words++;
+    if (/\p{Ll}\p{Lu}/u.test(w) || /\p{Lu}{2}\p{Ll}/u.test(w)) bad++;
+    else if (/[a-z]/i.test(w) && /[^\x00-\x7f\u00c0-\u024f]/.test(w)) bad++;
+  }
+  return words ? bad / words : 0;
 }
 
 /** Cut a sample at the last ASCII byte so a multibyte character split by sampling is not an error. */
@@ -259,6 +297,8 @@ export function decodeBody(bytes: Uint8Array, options: DecodeOptions = {}): Deco
   const validUtf8 = tryDecode(bytes, 'utf-8');
   const utf8IsEvidence = validUtf8 !== undefined && hasNonAscii(bytes, 4);
 
+  // A declared multibyte encoding with a few bad sequences still beats a wrong guess.
+  let lossy: { enc: string; source: CharsetSource } | undefined;
   const accept = (label: string, source: CharsetSource): DecodedText | undefined => {
     const enc = canonicalEncoding(label);
     if (!enc) {
@@ -274,13 +314,16 @@ export function decodeBody(bytes: Uint8Array, options: DecodeOptions = {}): Deco
       warnings.push(`${source} charset "${label}" overruled: the bytes are UTF-8`);
       return { text: cleanText(validUtf8!), encoding: 'utf-8', source: 'sniff', warnings };
     }
-    if (enc === 'utf-8' && validUtf8 === undefined) {
+    if (enc === 'utf-8') {
+      if (validUtf8 !== undefined) return { text: cleanText(validUtf8), encoding: enc, source, warnings };
       warnings.push(`${source} charset "${label}" contradicts the bytes (invalid UTF-8)`);
       return undefined;
     }
     const strict = tryDecode(bytes, enc);
-    if (strict === undefined && isMultiByte(enc)) {
+    if (strict !== undefined) return { text: cleanText(strict), encoding: enc, source, warnings };
+    if (isMultiByte(enc)) {
       warnings.push(`${source} charset "${label}" contradicts the bytes`);
+      lossy ??= { enc, source };
       return undefined;
     }
     return finish(bytes, enc, source, warnings);
@@ -320,6 +363,7 @@ export function decodeBody(bytes: Uint8Array, options: DecodeOptions = {}): Deco
     if (kind !== 'json') warnings.push(`no usable charset declaration; guessed ${guessed}`);
     return finish(bytes, guessed, 'sniff', warnings);
   }
+  if (lossy) return finish(bytes, lossy.enc, lossy.source, warnings);
   warnings.push('no usable charset declaration; fell back to windows-1252');
   return finish(bytes, 'windows-1252', 'default', warnings);
 }

@@ -1,5 +1,6 @@
 // Feed text to ParsedFeed: JSON Feed or XML through feedsmith, with a repair pass and a lenient
 // reader for malformed documents. Recovering data always leaves a warning.
+import { XMLValidator } from 'fast-xml-parser';
 import { parseFeed as feedsmithParse } from 'feedsmith';
 import type { DateParseOptions } from './dates.ts';
 import { fromFeedsmith, type NormaliseContext } from './from-feedsmith.ts';
@@ -90,6 +91,8 @@ export function parseFeedText(text: string, options: ParseFeedOptions = {}): Par
     xml = xml.replace(INVALID_XML_CHARS, '');
     warnings.push('removed control characters not allowed in XML');
   }
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) warnings.push(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
   const expected = countTags(xml);
   let feed = tryFeedsmith(xml, ctx);
   if (!feed || feed.entries.length < expected) {
