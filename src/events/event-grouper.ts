@@ -1,0 +1,564 @@
+// Incremental event grouping inside a sliding window. Each new article is placed using bounded lookups
+// (LSH buckets, capped CVE / entity / title-term postings), never by comparing it with the whole archive.
+// Existing events are extended or merged (the older id survives), so ids stay stable across runs.
+import { ValidationError } from '../errors.ts';
+import { articleTime, type EventArticle } from './article.ts';
+import {
+  addMember,
+  eventFromRecord,
+  isOlder,
+  mergeEvents,
+  newEvent,
+  snapshotRecord,
+  type EventNode,
+  type MemberNode,
+} from './event-node.ts';
+import type {
+  Assignment,
+  AssignmentReason,
+  EventMember,
+  EventRecord,
+  GroupingResult,
+  GroupingState,
+  MergedEvent,
+} from './event-types.ts';
+import { fingerprintArticle, type ArticleFingerprint } from './fingerprint.ts';
+import { entityWeight, type EntityKey } from './keys.ts';
+import { NearDuplicateIndex } from './near-duplicate-index.ts';
+import { resolveGroupingOptions, type GroupingOptions, type ResolvedGroupingOptions } from './options.ts';
+import { pairEvidence, type PairEvidence, type Probe } from './pair-evidence.ts';
+import { PostingIndex } from './posting-index.ts';
+import { termWeight } from './term-weights.ts';
+import { genericTokenHashes } from './tokenize.ts';
+
+/** LSH candidates below this headline/body similarity are not worth scoring for their signature alone. */
+const LSH_CANDIDATE_FLOOR = 0.3;
+/** A title-term candidate must share at least this share of the article's title weight to be scored. */
+const TERM_CANDIDATE_FLOOR = 0.08;
+
+export interface GroupOptions {
+  /** Advance the window to this instant before placing the articles (default: latest article time). */
+  now?: number;
+}
+
+/** Counters of the last `group` call, for benchmarks and cost tests. */
+export interface GroupingStats {
+  articles: number;
+  /** Members scored in full, summed over the articles. */
+  scored: number;
+  /** Distinct members reached through any index, summed over the articles. */
+  reached: number;
+}
+
+interface EventLink {
+  event: EventNode;
+  member: MemberNode;
+  evidence: PairEvidence;
+  /** Ranking across kinds of evidence: duplicate > shared CVE > similarity. */
+  rank: number;
+}
+
+interface RunLog {
+  created: Set<EventNode>;
+  touched: Set<EventNode>;
+  mergedInto: Map<string, string>;
+  merged: MergedEvent[];
+  expired: string[];
+  wallClock: number;
+}
+
+export class EventGrouper {
+  private readonly opts: ResolvedGroupingOptions;
+  private readonly nd: NearDuplicateIndex<MemberNode>;
+  private readonly events = new Map<string, EventNode>();
+  private readonly members = new Map<string, MemberNode>();
+  private readonly cvePostings: PostingIndex<string, MemberNode>;
+  private readonly entityPostings: PostingIndex<string, MemberNode>;
+  private readonly termPostings: PostingIndex<number, MemberNode>;
+  /** Window document frequency of title, original-title and summary terms. */
+  private readonly termDf = new Map<number, number>();
+  private readonly generic: ReadonlySet<number>;
+  private now: number | null = null;
+  private stamp = 0;
+  private run: RunLog | null = null;
+  lastStats: GroupingStats = { articles: 0, scored: 0, reached: 0 };
+
+  constructor(options: GroupingOptions = {}) {
+    this.opts = resolveGroupingOptions(options);
+    this.nd = new NearDuplicateIndex<MemberNode>({ bucketCap: this.opts.bucketCap });
+    this.cvePostings = new PostingIndex(this.opts.postingCap);
+    this.entityPostings = new PostingIndex(this.opts.postingCap);
+    this.termPostings = new PostingIndex(this.opts.postingCap);
+    this.generic = genericTokenHashes(this.opts.cjk);
+  }
+
+  /** Continue from a saved state (events and members inside the window). */
+  static fromState(state: GroupingState, options: GroupingOptions = {}): EventGrouper {
+    const grouper = new EventGrouper(options);
+    grouper.load(state);
+    return grouper;
+  }
+
+  get memberCount(): number {
+    return this.members.size;
+  }
+
+  get eventCount(): number {
+    return this.events.size;
+  }
+
+  /** The near-duplicate index over the window's members (read-only use). */
+  get nearDuplicates(): NearDuplicateIndex<MemberNode> {
+    return this.nd;
+  }
+
+  /** Fingerprint with this grouper's tokenisation settings. */
+  fingerprint(article: EventArticle): ArticleFingerprint {
+    return fingerprintArticle(article, { cjk: this.opts.cjk, bodyChars: this.opts.bodyChars });
+  }
+
+  /**
+   * Place new articles (in time order) into events. Articles the state already holds are reported as 'known'.
+   * `fingerprints`, when given, are reused instead of recomputed (same order as `articles`).
+   */
+  group(
+    articles: readonly EventArticle[],
+    options: GroupOptions & { fingerprints?: readonly (ArticleFingerprint | undefined)[] } = {},
+  ): GroupingResult {
+    const clockNow = this.opts.clock();
+    this.run = {
+      created: new Set(),
+      touched: new Set(),
+      mergedInto: new Map(),
+      merged: [],
+      expired: [],
+      wallClock: clockNow,
+    };
+    this.lastStats = { articles: articles.length, scored: 0, reached: 0 };
+    try {
+      if (options.now !== undefined) this.advance(options.now);
+      const order = articles.map((article, index) => ({ article, index, at: articleTime(article) }));
+      order.sort(
+        (a, b) => a.at - b.at || (a.article.id < b.article.id ? -1 : a.article.id > b.article.id ? 1 : 0),
+      );
+      const assignments = new Array<Assignment>(articles.length);
+      for (const { article, index, at } of order) {
+        this.advance(at);
+        assignments[index] = this.place(article, at, options.fingerprints?.[index]);
+      }
+      return this.finishRun(assignments);
+    } finally {
+      this.run = null;
+    }
+  }
+
+  /** Move the window forward to `now`, closing events that fall out of it; returns their ids. */
+  expire(now: number): string[] {
+    const outer = this.run;
+    const log: RunLog = outer ?? {
+      created: new Set(),
+      touched: new Set(),
+      mergedInto: new Map(),
+      merged: [],
+      expired: [],
+      wallClock: this.opts.clock(),
+    };
+    this.run = log;
+    try {
+      const before = log.expired.length;
+      this.advance(now);
+      return log.expired.slice(before);
+    } finally {
+      this.run = outer;
+    }
+  }
+
+  /** Plain-data state to persist and pass to `fromState` / `groupArticles` next time. */
+  snapshot(): GroupingState {
+    const members: EventMember[] = [];
+    for (const m of this.members.values()) {
+      members.push({
+        articleId: m.id,
+        eventId: m.event.id,
+        clusterId: m.clusterId,
+        sourceId: m.sourceId,
+        at: m.at,
+        fingerprint: m.fingerprint,
+      });
+    }
+    return { events: [...this.events.values()].map(snapshotRecord), members, now: this.now };
+  }
+
+  // ---- window ---------------------------------------------------------------------------------------
+
+  private advance(now: number): void {
+    if (this.now !== null && now <= this.now) return;
+    this.now = now;
+    for (const member of this.nd.expireBefore(now - this.opts.windowMs)) this.unindex(member);
+  }
+
+  private unindex(member: MemberNode): void {
+    this.nd.remove(member.id);
+    this.members.delete(member.id);
+    const fp = member.fingerprint;
+    for (const cve of member.focalCves) this.cvePostings.remove(cve, member);
+    for (const entity of fp.entities) this.entityPostings.remove(entity.key, member);
+    this.forEachTitleTerm(fp, (term) => this.termPostings.remove(term, member));
+    this.forEachDfTerm(fp, (term) => {
+      const df = (this.termDf.get(term) ?? 0) - 1;
+      if (df > 0) this.termDf.set(term, df);
+      else this.termDf.delete(term);
+    });
+    const event = member.event;
+    event.members.delete(member);
+    if (event.members.size === 0 && this.events.get(event.id) === event) {
+      this.events.delete(event.id);
+      this.run?.expired.push(event.id);
+    }
+  }
+
+  // ---- indexing -------------------------------------------------------------------------------------
+
+  private forEachTitleTerm(fp: ArticleFingerprint, visit: (term: number) => void): void {
+    for (const term of fp.titleTerms) if (!this.generic.has(term)) visit(term);
+    for (const term of fp.originalTitleTerms)
+      if (!this.generic.has(term) && !contains(fp.titleTerms, term)) visit(term);
+  }
+
+  private forEachDfTerm(fp: ArticleFingerprint, visit: (term: number) => void): void {
+    for (const term of fp.leadTerms) visit(term);
+    for (const term of fp.originalTitleTerms) if (!contains(fp.leadTerms, term)) visit(term);
+  }
+
+  private weightOf(term: number): number {
+    return termWeight(this.termDf.get(term) ?? 0, this.members.size, this.generic.has(term));
+  }
+
+  private weights(terms: Uint32Array): { weights: Float64Array; mass: number } {
+    const weights = new Float64Array(terms.length);
+    let mass = 0;
+    for (let i = 0; i < terms.length; i++) {
+      weights[i] = this.weightOf(terms[i]);
+      mass += weights[i];
+    }
+    return { weights, mass };
+  }
+
+  private focalCves(fp: ArticleFingerprint): readonly string[] {
+    return fp.cves.length <= this.opts.maxFocalCves ? fp.cves : [];
+  }
+
+  private victims(entities: readonly EntityKey[]): string[] {
+    return entities.filter((e) => e.type === 'victim').map((e) => e.key);
+  }
+
+  private createMember(
+    id: string,
+    at: number,
+    fingerprint: ArticleFingerprint,
+    sourceId: string,
+    clusterId: string,
+    event: EventNode,
+    title: string,
+    category: string | null,
+  ): MemberNode {
+    return {
+      id,
+      at,
+      fingerprint,
+      event,
+      clusterId,
+      sourceId,
+      title,
+      category,
+      focalCves: this.focalCves(fingerprint),
+      victims: this.victims(fingerprint.entities),
+      titleMass: 0,
+      originalMass: 0,
+      leadMass: 0,
+      stamp: 0,
+      acc: 0,
+      forced: false,
+    };
+  }
+
+  private countDf(member: MemberNode): void {
+    this.forEachDfTerm(member.fingerprint, (term) => this.termDf.set(term, (this.termDf.get(term) ?? 0) + 1));
+  }
+
+  private index(member: MemberNode): void {
+    const fp = member.fingerprint;
+    member.titleMass = this.weights(fp.titleTerms).mass;
+    member.originalMass = this.weights(fp.originalTitleTerms).mass;
+    member.leadMass = this.weights(fp.leadTerms).mass;
+    this.members.set(member.id, member);
+    this.nd.add(member);
+    for (const cve of member.focalCves) this.cvePostings.add(cve, member);
+    for (const entity of fp.entities) this.entityPostings.add(entity.key, member);
+    this.forEachTitleTerm(fp, (term) => this.termPostings.add(term, member));
+  }
+
+  private load(state: GroupingState): void {
+    for (const record of state.events) {
+      if (record.mergedInto) continue;
+      this.events.set(record.id, eventFromRecord(record, true));
+    }
+    const loaded: MemberNode[] = [];
+    for (const m of state.members) {
+      const event = this.events.get(m.eventId);
+      if (!event)
+        throw new ValidationError(
+          `member ${m.articleId} refers to event ${m.eventId}, which is not in the state`,
+        );
+      if (this.members.has(m.articleId))
+        throw new ValidationError(`article ${m.articleId} appears twice in the state`);
+      const member = this.createMember(
+        m.articleId,
+        m.at,
+        m.fingerprint,
+        m.sourceId,
+        m.clusterId,
+        event,
+        '',
+        null,
+      );
+      event.members.add(member);
+      this.members.set(member.id, member);
+      loaded.push(member);
+    }
+    // Weights need the whole window's document frequencies, so count first and index second.
+    for (const member of loaded) this.countDf(member);
+    for (const member of loaded) this.index(member);
+    for (const [id, event] of this.events) if (event.members.size === 0) this.events.delete(id);
+    this.now = state.now;
+  }
+
+  // ---- placing one article ----------------------------------------------------------------------------
+
+  private probe(id: string, at: number, fp: ArticleFingerprint): Probe {
+    const title = this.weights(fp.titleTerms);
+    const original = this.weights(fp.originalTitleTerms);
+    const lead = this.weights(fp.leadTerms);
+    const entityRarity = new Map<string, number>();
+    for (const entity of fp.entities) {
+      const events = new Set<EventNode>();
+      for (const m of this.entityPostings.get(entity.key)) events.add(m.event);
+      entityRarity.set(entity.key, 1 / Math.sqrt(Math.max(1, events.size)));
+    }
+    return {
+      id,
+      at,
+      fingerprint: fp,
+      focalCves: this.focalCves(fp),
+      victims: this.victims(fp.entities),
+      titleWeights: title.weights,
+      originalWeights: original.weights,
+      leadWeights: lead.weights,
+      titleMass: title.mass,
+      originalMass: original.mass,
+      leadMass: lead.mass,
+      entityRarity,
+    };
+  }
+
+  /** Members worth scoring: near-duplicate and CVE candidates always, the best title/entity matches next. */
+  private candidates(p: Probe): MemberNode[] {
+    const stamp = ++this.stamp;
+    const reached: MemberNode[] = [];
+    const windowMs = this.opts.windowMs;
+    const reach = (m: MemberNode, forced: boolean, acc: number) => {
+      if (Math.abs(m.at - p.at) > windowMs) return;
+      if (m.stamp !== stamp) {
+        m.stamp = stamp;
+        m.acc = 0;
+        m.forced = false;
+        reached.push(m);
+      }
+      m.acc += acc;
+      if (forced) m.forced = true;
+    };
+    for (const match of this.nd.query(p.fingerprint)) {
+      if (match.similarity >= LSH_CANDIDATE_FLOOR) reach(match.doc, true, 0);
+    }
+    for (const cve of p.focalCves) for (const m of this.cvePostings.get(cve)) reach(m, true, 0);
+    for (const entity of p.fingerprint.entities) {
+      const share = 0.5 * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);
+      for (const m of this.entityPostings.get(entity.key)) reach(m, false, share);
+    }
+    const fp = p.fingerprint;
+    const titleMass = p.titleMass + p.originalMass || 1;
+    const visitTerms = (terms: Uint32Array, weights: Float64Array) => {
+      for (let i = 0; i < terms.length; i++) {
+        if (this.generic.has(terms[i])) continue;
+        const share = weights[i] / titleMass;
+        for (const m of this.termPostings.get(terms[i])) reach(m, false, share);
+      }
+    };
+    visitTerms(fp.titleTerms, p.titleWeights);
+    visitTerms(fp.originalTitleTerms, p.originalWeights);
+
+    const chosen: MemberNode[] = [];
+    const ranked: MemberNode[] = [];
+    for (const m of reached) {
+      if (m.forced) chosen.push(m);
+      else if (m.acc >= TERM_CANDIDATE_FLOOR) ranked.push(m);
+    }
+    ranked.sort((a, b) => b.acc - a.acc || b.at - a.at);
+    for (let i = 0; i < ranked.length && i < this.opts.maxTermCandidates; i++) chosen.push(ranked[i]);
+    this.lastStats.reached += reached.length;
+    this.lastStats.scored += chosen.length;
+    return chosen;
+  }
+
+  private links(p: Probe): Map<EventNode, EventLink> {
+    const best = new Map<EventNode, EventLink>();
+    const { duplicateThreshold, windowMs } = this.opts;
+    for (const member of this.candidates(p)) {
+      const evidence = pairEvidence(p, member, windowMs);
+      const rank =
+        evidence.duplicate >= duplicateThreshold
+          ? 3 + evidence.duplicate
+          : evidence.sharesCve
+            ? 2 + evidence.score
+            : evidence.score;
+      const known = best.get(member.event);
+      if (!known || rank > known.rank)
+        best.set(member.event, { event: member.event, member, evidence, rank });
+    }
+    return best;
+  }
+
+  private isStrong(link: EventLink): boolean {
+    const e = link.evidence;
+    return e.duplicate >= this.opts.duplicateThreshold || e.sharesCve || e.score >= this.opts.mergeThreshold;
+  }
+
+  private place(article: EventArticle, at: number, given: ArticleFingerprint | undefined): Assignment {
+    const run = this.run!;
+    const known = this.members.get(article.id);
+    if (known) {
+      return {
+        articleId: article.id,
+        eventId: known.event.id,
+        clusterId: known.clusterId,
+        duplicateOf: null,
+        matchedArticleId: null,
+        reason: 'known',
+        score: 0,
+        at: known.at,
+        fingerprint: known.fingerprint,
+      };
+    }
+    const fp = given ?? this.fingerprint(article);
+    const p = this.probe(article.id, at, fp);
+    const links = [...this.links(p).values()];
+
+    let target: EventLink | undefined;
+    for (const link of links) {
+      const eligible = link.rank >= 2 || link.evidence.score >= this.opts.joinThreshold;
+      if (eligible && (!target || link.rank > target.rank)) target = link;
+    }
+
+    let event: EventNode;
+    let reason: AssignmentReason = 'new';
+    let score = 0;
+    let matched: MemberNode | null = null;
+    if (target) {
+      event = target.event;
+      matched = target.member;
+      const e = target.evidence;
+      if (e.duplicate >= this.opts.duplicateThreshold) [reason, score] = ['duplicate', e.duplicate];
+      else if (e.sharesCve) [reason, score] = ['cve', 1];
+      else [reason, score] = ['similar', e.score];
+      if (this.isStrong(target))
+        event = this.mergeStrongLinks(links.filter((l) => this.isStrong(l)).map((l) => l.event));
+    } else {
+      const id = this.opts.newEventId(article);
+      if (this.events.has(id)) throw new ValidationError(`event id ${id} is already in use`);
+      event = newEvent(id, { id: article.id, title: article.title, at }, run.wallClock);
+      this.events.set(id, event);
+      run.created.add(event);
+    }
+
+    const duplicateOf = reason === 'duplicate' && matched ? matched : null;
+    const member = this.createMember(
+      article.id,
+      at,
+      fp,
+      article.sourceId,
+      duplicateOf ? duplicateOf.clusterId : article.id,
+      event,
+      article.title,
+      article.category ?? null,
+    );
+    this.countDf(member);
+    this.index(member);
+    addMember(event, member, fp.entities, run.wallClock);
+    run.touched.add(event);
+    return {
+      articleId: article.id,
+      eventId: event.id,
+      clusterId: member.clusterId,
+      duplicateOf: duplicateOf ? duplicateOf.id : null,
+      matchedArticleId: matched ? matched.id : null,
+      reason,
+      score,
+      at,
+      fingerprint: fp,
+    };
+  }
+
+  /** Fold every strongly linked event into the oldest of them and return it. */
+  private mergeStrongLinks(linked: EventNode[]): EventNode {
+    let survivor = linked[0];
+    for (const event of linked) if (isOlder(event, survivor)) survivor = event;
+    const run = this.run!;
+    for (const event of linked) {
+      if (event === survivor) continue;
+      mergeEvents(survivor, event, run.wallClock);
+      this.events.delete(event.id);
+      run.mergedInto.set(event.id, survivor.id);
+      if (event.existedBefore) run.merged.push({ id: event.id, into: survivor.id });
+    }
+    run.touched.add(survivor);
+    return survivor;
+  }
+
+  private finishRun(assignments: Assignment[]): GroupingResult {
+    const run = this.run!;
+    const resolve = (id: string): string => {
+      let current = id;
+      for (let next = run.mergedInto.get(current); next !== undefined; next = run.mergedInto.get(current))
+        current = next;
+      return current;
+    };
+    for (const a of assignments) a.eventId = resolve(a.eventId);
+    const createdEvents: EventRecord[] = [];
+    const updatedEvents: EventRecord[] = [];
+    for (const event of run.touched) {
+      if (event.record.mergedInto) continue;
+      if (run.created.has(event)) createdEvents.push(snapshotRecord(event));
+      else updatedEvents.push(snapshotRecord(event));
+    }
+    return {
+      assignments,
+      createdEvents,
+      updatedEvents,
+      mergedEvents: run.merged.map((m) => ({ id: m.id, into: resolve(m.into) })),
+      expiredEventIds: run.expired.filter((id) => !run.mergedInto.has(id)),
+    };
+  }
+}
+
+function contains(sorted: Uint32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid];
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

@@ -1,0 +1,145 @@
+// Everything grouping needs from an article's text, computed once and storable as one string column.
+import { ValidationError } from '../errors.ts';
+import type { EventArticle } from './article.ts';
+import { combine32, tokenHash } from './hash.ts';
+import { entityKeys, extractCves, normalizeCve, type EntityKey } from './keys.ts';
+import { minHash, oneMinHash, type Signature } from './minhash.ts';
+import { simHash, simHashToHex } from './simhash.ts';
+import { tokenize, type CjkMode } from './tokenize.ts';
+
+export const FINGERPRINT_VERSION = 1;
+/** Slots of the headline signature (21 bands × 3 rows in the index). */
+export const LEAD_SIGNATURE_SIZE = 63;
+/** Slots of the body signature (16 bands × 4 rows in the index). */
+export const BODY_SIGNATURE_SIZE = 64;
+
+export interface FingerprintOptions {
+  cjk?: CjkMode;
+  /** Body characters read for the body signature; the lead of a story carries its identity. Default 2000. */
+  bodyChars?: number;
+}
+
+export interface ArticleFingerprint {
+  version: number;
+  /** MinHash of the distinct tokens of title + summary (the enriched language). */
+  lead: Signature;
+  /** One-permutation MinHash of word-pair shingles of the body; null without body text. */
+  body: Signature | null;
+  /** Sorted distinct token hashes of `title`. */
+  titleTerms: Uint32Array;
+  /** Sorted distinct token hashes of `originalTitle` when it differs from `title`, else empty. */
+  originalTitleTerms: Uint32Array;
+  /** Sorted distinct token hashes of title + summary. */
+  leadTerms: Uint32Array;
+  /** CVE ids from enrichment and from the texts, sorted. */
+  cves: string[];
+  entities: EntityKey[];
+  /** 64-bit SimHash of the lead tokens, 16 hex digits. */
+  simhash: string;
+}
+
+function distinctSorted(hashes: number[]): Uint32Array {
+  const arr = Uint32Array.from(hashes).sort();
+  let n = 0;
+  for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[i - 1]) arr[n++] = arr[i];
+  return arr.slice(0, n);
+}
+
+function shingleHashes(tokens: string[]): number[] {
+  if (tokens.length < 2) return tokens.map(tokenHash);
+  const out = new Array<number>(tokens.length - 1);
+  let prev = tokenHash(tokens[0]);
+  for (let i = 1; i < tokens.length; i++) {
+    const cur = tokenHash(tokens[i]);
+    out[i - 1] = combine32(prev, cur);
+    prev = cur;
+  }
+  return out;
+}
+
+export function fingerprintArticle(
+  article: EventArticle,
+  options: FingerprintOptions = {},
+): ArticleFingerprint {
+  const tok = { cjk: options.cjk ?? 'bigram' };
+  const bodyChars = options.bodyChars ?? 2000;
+  const title = article.title ?? '';
+  const original = article.originalTitle && article.originalTitle !== title ? article.originalTitle : '';
+  const titleTokens = tokenize(title, tok).map(tokenHash);
+  // Without a summary, the opening of the body stands in for it.
+  const summary = article.summary || (article.text ?? '').slice(0, 300);
+  const leadTokens = titleTokens.concat(tokenize(summary, tok).map(tokenHash));
+  const leadTerms = distinctSorted(leadTokens);
+  const bodyText = (article.text ?? '').slice(0, bodyChars);
+  const body = bodyText.trim()
+    ? oneMinHash(distinctSorted(shingleHashes(tokenize(bodyText, tok))), BODY_SIGNATURE_SIZE)
+    : null;
+  const cves = new Set<string>();
+  for (const id of article.cves ?? []) {
+    const cve = normalizeCve(id);
+    if (cve) cves.add(cve);
+  }
+  for (const cve of extractCves(title, original, article.summary, bodyText)) cves.add(cve);
+  return {
+    version: FINGERPRINT_VERSION,
+    lead: minHash(leadTerms, LEAD_SIGNATURE_SIZE),
+    body,
+    titleTerms: distinctSorted(titleTokens),
+    originalTitleTerms: distinctSorted(tokenize(original, tok).map(tokenHash)),
+    leadTerms,
+    cves: [...cves].sort(),
+    entities: entityKeys(article.entities),
+    simhash: simHashToHex(simHash(leadTokens)),
+  };
+}
+
+function toBase64(arr: Uint32Array): string {
+  return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
+}
+
+function fromBase64(text: string): Uint32Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.byteLength % 4 !== 0)
+    throw new ValidationError('fingerprint array is not a whole number of words');
+  const out = new Uint32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** Compact JSON text for a store column (about 1 KB per article). */
+export function encodeFingerprint(fp: ArticleFingerprint): string {
+  return JSON.stringify({
+    v: fp.version,
+    l: toBase64(fp.lead),
+    b: fp.body ? toBase64(fp.body) : null,
+    t: toBase64(fp.titleTerms),
+    o: toBase64(fp.originalTitleTerms),
+    s: toBase64(fp.leadTerms),
+    c: fp.cves,
+    e: fp.entities.map((e) => [e.key, e.name, e.type]),
+    h: fp.simhash,
+  });
+}
+
+/** Inverse of encodeFingerprint; throws ValidationError on text from another version or shape. */
+export function decodeFingerprint(text: string): ArticleFingerprint {
+  let raw: any;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError('fingerprint is not JSON', { cause: String(err) });
+  }
+  if (!raw || raw.v !== FINGERPRINT_VERSION)
+    throw new ValidationError(`unsupported fingerprint version ${raw?.v}`);
+  return {
+    version: raw.v,
+    lead: fromBase64(raw.l),
+    body: raw.b ? fromBase64(raw.b) : null,
+    titleTerms: fromBase64(raw.t),
+    originalTitleTerms: fromBase64(raw.o),
+    leadTerms: fromBase64(raw.s),
+    cves: raw.c,
+    entities: (raw.e as [string, string, string][]).map(([key, name, type]) => ({ key, name, type })),
+    simhash: raw.h,
+  };
+}

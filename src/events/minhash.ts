@@ -1,0 +1,82 @@
+// MinHash signatures over sets of 32-bit shingle hashes; the fraction of equal slots estimates Jaccard.
+import { mix32 } from './hash.ts';
+
+export type Signature = Uint32Array;
+
+const EMPTY = 0xffffffff;
+
+const seedCache = new Map<string, { xor: Uint32Array; mul: Uint32Array }>();
+
+function seeds(count: number, salt: number): { xor: Uint32Array; mul: Uint32Array } {
+  const cacheKey = `${count}:${salt}`;
+  const cached = seedCache.get(cacheKey);
+  if (cached) return cached;
+  const xor = new Uint32Array(count);
+  const mul = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    xor[i] = mix32(salt + 2 * i + 1);
+    mul[i] = (mix32(salt + 2 * i + 2) | 1) >>> 0;
+  }
+  seedCache.set(cacheKey, { xor, mul });
+  return { xor, mul };
+}
+
+/**
+ * Classic MinHash: `size` hash functions, each set element hashed by every one. O(n·size); used for short
+ * texts (headline + summary) where a one-permutation sketch would leave most slots empty.
+ */
+export function minHash(hashes: ArrayLike<number>, size: number, salt = 0x5eed): Signature {
+  const { xor, mul } = seeds(size, salt);
+  const sig = new Uint32Array(size).fill(EMPTY);
+  for (let j = 0; j < hashes.length; j++) {
+    const x = hashes[j];
+    for (let i = 0; i < size; i++) {
+      let h = Math.imul(x ^ xor[i], mul[i]);
+      h = (h ^ (h >>> 15)) >>> 0;
+      if (h < sig[i]) sig[i] = h;
+    }
+  }
+  return sig;
+}
+
+/**
+ * One-permutation MinHash with rotation densification: each element is hashed once and lands in one bin,
+ * empty bins borrow from the next filled bin. O(n + size); used for long bodies.
+ */
+export function oneMinHash(hashes: ArrayLike<number>, size: number, salt = 0xb0d1): Signature {
+  const sig = new Uint32Array(size).fill(EMPTY);
+  if (hashes.length === 0) return sig;
+  const range = Math.floor(0x100000000 / size);
+  for (let j = 0; j < hashes.length; j++) {
+    const h = mix32(hashes[j] ^ salt);
+    const bin = Math.min(size - 1, Math.floor(h / range));
+    const offset = h - bin * range;
+    if (offset < sig[bin]) sig[bin] = offset;
+  }
+  for (let i = 0; i < size; i++) {
+    if (sig[i] !== EMPTY) continue;
+    for (let step = 1; step < size; step++) {
+      const from = sig[(i + step) % size];
+      if (from !== EMPTY && from < range) {
+        // Offset by the distance so a borrowed value never equals a real one by accident.
+        sig[i] = (range + mix32(from + step * 0x9e3779b1)) >>> 0;
+        break;
+      }
+    }
+  }
+  return sig;
+}
+
+/** Estimated Jaccard similarity of the two sets behind the signatures (0 when either set was empty). */
+export function signatureSimilarity(a: Signature, b: Signature): number {
+  const n = Math.min(a.length, b.length);
+  if (n === 0 || a[0] === EMPTY || b[0] === EMPTY) return 0;
+  let equal = 0;
+  for (let i = 0; i < n; i++) if (a[i] === b[i]) equal++;
+  return equal / n;
+}
+
+/** True when the signature came from an empty set. */
+export function isEmptySignature(sig: Signature): boolean {
+  return sig.length === 0 || sig[0] === EMPTY;
+}

@@ -1,0 +1,101 @@
+// How strongly a new article and one indexed member point at the same incident.
+import type { ArticleFingerprint } from './fingerprint.ts';
+import type { MemberNode } from './event-node.ts';
+import { entityWeight } from './keys.ts';
+import { signatureSimilarity } from './minhash.ts';
+import { weightedJaccard } from './term-weights.ts';
+
+/** The article being placed, with its term weights under the current window statistics. */
+export interface Probe {
+  id: string;
+  at: number;
+  fingerprint: ArticleFingerprint;
+  focalCves: readonly string[];
+  victims: readonly string[];
+  titleWeights: Float64Array;
+  originalWeights: Float64Array;
+  leadWeights: Float64Array;
+  titleMass: number;
+  originalMass: number;
+  leadMass: number;
+  /** Rarity (0..1] of each of the article's entities: 1 when only one event in the window names it. */
+  entityRarity: Map<string, number>;
+}
+
+export interface PairEvidence {
+  /** Near-duplicate similarity (max of headline and body signature agreement). */
+  duplicate: number;
+  sharesCve: boolean;
+  /** Title/summary similarity plus entity bonus, time-decayed. */
+  score: number;
+}
+
+/** Sum of entity bonuses is capped: entities support similar wording, they rarely decide alone. */
+const ENTITY_BONUS_PER_WEIGHT = 0.25;
+const ENTITY_BONUS_CAP = 0.5;
+/** Both stories name who was hit, and it is not the same victim. */
+const VICTIM_CONFLICT_PENALTY = 0.15;
+/** At the edge of the window a pair keeps 70% of its score. */
+const TIME_DECAY = 0.3;
+
+function sharesAny(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
+}
+
+function textSimilarity(p: Probe, m: MemberNode): number {
+  const pf = p.fingerprint;
+  const mf = m.fingerprint;
+  let best = weightedJaccard(pf.titleTerms, p.titleWeights, p.titleMass, mf.titleTerms, m.titleMass);
+  best = Math.max(best, weightedJaccard(pf.leadTerms, p.leadWeights, p.leadMass, mf.leadTerms, m.leadMass));
+  const pOriginal = pf.originalTitleTerms.length > 0;
+  const mOriginal = mf.originalTitleTerms.length > 0;
+  if (pOriginal && mOriginal) {
+    best = Math.max(
+      best,
+      weightedJaccard(
+        pf.originalTitleTerms,
+        p.originalWeights,
+        p.originalMass,
+        mf.originalTitleTerms,
+        m.originalMass,
+      ),
+    );
+  } else if (pOriginal) {
+    // The member was never translated: its title is in the original language.
+    best = Math.max(
+      best,
+      weightedJaccard(pf.originalTitleTerms, p.originalWeights, p.originalMass, mf.titleTerms, m.titleMass),
+    );
+  } else if (mOriginal) {
+    best = Math.max(
+      best,
+      weightedJaccard(pf.titleTerms, p.titleWeights, p.titleMass, mf.originalTitleTerms, m.originalMass),
+    );
+  }
+  return best;
+}
+
+function entityBonus(p: Probe, m: MemberNode): number {
+  let bonus = 0;
+  const theirs = m.fingerprint.entities;
+  for (const entity of p.fingerprint.entities) {
+    if (!theirs.some((e) => e.key === entity.key)) continue;
+    bonus += ENTITY_BONUS_PER_WEIGHT * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);
+  }
+  return Math.min(ENTITY_BONUS_CAP, bonus);
+}
+
+export function pairEvidence(p: Probe, m: MemberNode, windowMs: number): PairEvidence {
+  const pf = p.fingerprint;
+  const mf = m.fingerprint;
+  const lead = signatureSimilarity(pf.lead, mf.lead);
+  const body = pf.body && mf.body ? signatureSimilarity(pf.body, mf.body) : 0;
+  let score = textSimilarity(p, m) + entityBonus(p, m);
+  if (p.victims.length > 0 && m.victims.length > 0 && !sharesAny(p.victims, m.victims))
+    score -= VICTIM_CONFLICT_PENALTY;
+  const gap = Math.min(1, Math.abs(p.at - m.at) / windowMs);
+  score = Math.max(0, score * (1 - TIME_DECAY * gap));
+  return { duplicate: Math.max(lead, body), sharesCve: sharesAny(p.focalCves, m.focalCves), score };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { mix32 } from './hash.ts';
+import { minHash, oneMinHash, signatureSimilarity } from './minhash.ts';
+import { hammingDistance, simHash, simHashFromHex, simHashToHex } from './simhash.ts';
+
+function set(from: number, to: number): Uint32Array {
+  return Uint32Array.from({ length: to - from }, (_, i) => mix32(from + i));
+}
+
+describe('MinHash', () => {
+  // A = 0..299, B = 100..399: Jaccard 200 / 400 = 0.5
+  const a = set(0, 300);
+  const b = set(100, 400);
+
+  it('estimates Jaccard with the classic scheme', () => {
+    expect(signatureSimilarity(minHash(a, 63), minHash(b, 63))).toBeGreaterThan(0.35);
+    expect(signatureSimilarity(minHash(a, 63), minHash(b, 63))).toBeLessThan(0.65);
+    expect(signatureSimilarity(minHash(a, 63), minHash(a, 63))).toBe(1);
+    expect(signatureSimilarity(minHash(a, 63), minHash(set(1000, 1300), 63))).toBeLessThan(0.1);
+  });
+
+  it('estimates Jaccard with one-permutation hashing, small sets included', () => {
+    expect(signatureSimilarity(oneMinHash(a, 64), oneMinHash(b, 64))).toBeGreaterThan(0.35);
+    expect(signatureSimilarity(oneMinHash(a, 64), oneMinHash(b, 64))).toBeLessThan(0.65);
+    expect(signatureSimilarity(oneMinHash(set(0, 10), 64), oneMinHash(set(0, 10), 64))).toBe(1);
+    expect(signatureSimilarity(oneMinHash(set(0, 10), 64), oneMinHash(set(50, 60), 64))).toBeLessThan(0.2);
+  });
+
+  it('treats an empty set as similar to nothing', () => {
+    expect(signatureSimilarity(minHash([], 63), minHash([], 63))).toBe(0);
+    expect(signatureSimilarity(oneMinHash([], 64), oneMinHash(a, 64))).toBe(0);
+  });
+});
+
+describe('SimHash', () => {
+  it('keeps near-identical bags close and different bags apart', () => {
+    const base = Array.from(set(0, 60));
+    const edited = base.slice(0, 57).concat(Array.from(set(900, 903)));
+    const other = Array.from(set(5000, 5060));
+    expect(hammingDistance(simHash(base), simHash(edited))).toBeLessThanOrEqual(12);
+    expect(hammingDistance(simHash(base), simHash(other))).toBeGreaterThan(16);
+  });
+
+  it('counts differing bits like a 64-bit BigInt xor would', () => {
+    const x = simHash(Array.from(set(0, 40)));
+    const y = simHash(Array.from(set(20, 60)));
+    const big = (v: { hi: number; lo: number }) => (BigInt(v.hi) << 32n) | BigInt(v.lo);
+    const xor = big(x) ^ big(y);
+    const expected = xor
+      .toString(2)
+      .split('')
+      .filter((c) => c === '1').length;
+    expect(hammingDistance(x, y)).toBe(expected);
+  });
+
+  it('round-trips through 16 hex digits and rejects anything else', () => {
+    const value = simHash(Array.from(set(0, 30)));
+    const hex = simHashToHex(value);
+    expect(hex).toMatch(/^[0-9a-f]{16}$/);
+    expect(simHashFromHex(hex)).toEqual(value);
+    expect(() => simHashFromHex('xyz')).toThrow(/simhash/);
+  });
+});
