@@ -228,10 +228,10 @@ function bestSingleByte(bytes: Uint8Array, first: string): string {
 function caseChaos(text: string): number {
   let bad = 0;
   let words = 0;
-  for (const w of text.match(/\p{L}*[^\x00-\x7f]\p{L}*/gu) ?? []) {
+  for (const w of text.match(/\p{L}*[\u0080-\u{10ffff}]\p{L}*/gu) ?? []) {
     words++;
     if (/\p{Ll}\p{Lu}/u.test(w) || /\p{Lu}{2}\p{Ll}/u.test(w)) bad++;
-    else if (/[a-z]/i.test(w) && /[^\x00-\x7f\u00c0-\u024f]/.test(w)) bad++;
+    else if (/[a-z]/i.test(w) && /[\u0080-\u00bf\u0250-\u{10ffff}]/u.test(w)) bad++;
   }
   return words ? bad / words : 0;
 }
