@@ -72,22 +72,23 @@ describe('PdfRenderer (system Chromium)', () => {
     expect(text.replace(/\s+/g, '')).toContain('长条目标题第30条');
   });
 
-  it('refuses to render before start() and after stop(), and leaves no profile behind', async () => {
-    const other = new PdfRenderer({ tempDir: dir });
-    await expect(other.render('<p>x</p>')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    await other.start();
-    expect((await readdir(dir)).filter((f) => f.startsWith('newsdesk-chromium-'))).toHaveLength(2);
-    await other.stop();
-    await expect(other.render('<p>x</p>')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    expect((await readdir(dir)).filter((f) => f.startsWith('newsdesk-chromium-'))).toHaveLength(1);
-  });
-
   it('honours an abort signal', async () => {
     const ac = new AbortController();
     ac.abort(new Error('cancelled'));
     await expect(renderer.render(renderHtml(houseDigest), { signal: ac.signal })).rejects.toThrow(
       'cancelled',
     );
+  });
+
+  it('refuses to render before start() and after stop(), and leaves no profile behind', async () => {
+    await expect(new PdfRenderer({ tempDir: dir }).render('<p>x</p>')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+    const profiles = async () => (await readdir(dir)).filter((f) => f.startsWith('newsdesk-chromium-'));
+    expect(await profiles()).toHaveLength(1);
+    await renderer.stop();
+    await expect(renderer.render('<p>x</p>')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(await profiles()).toHaveLength(0);
   });
 });
 
