@@ -11,10 +11,6 @@ export function modelsInUse(options: EnrichOptions, needsBody: boolean): string[
   return [...new Set(steps.map((s) => modelFor(options, s) ?? 'none'))];
 }
 
-function normalise(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
-
 export function enrichmentCacheKey(args: {
   title: string;
   text: string;
@@ -35,9 +31,9 @@ export function enrichmentCacheKey(args: {
     promptFingerprint(o),
   ]);
   const hash = createHash('sha256')
-    .update(normalise(args.title))
+    .update(args.title.trim())
     .update('\u0000')
-    .update(normalise(args.text))
+    .update(args.text.trim())
     .update('\u0000')
     .update(args.feedSummary ?? '')
     .update('\u0000')

@@ -61,9 +61,7 @@ describe('enrichArticle with a model', () => {
     await server.close();
   });
   afterEach(() => {
-    server.requests.length = 0;
-    server.respondWith(autoResponder());
-    server.setLatency(0);
+    server.reset();
     usage = new InMemoryUsageRecorder();
   });
   usage = new InMemoryUsageRecorder();
@@ -152,7 +150,7 @@ describe('enrichArticle with a model', () => {
   });
 
   it('per-step mode: translate, summary and classify at once, then entities with the category', async () => {
-    server.setLatency(80);
+    server.setLatency(250);
     server.respondWith((req) => {
       const prompt = req.body.messages?.map((m) => m.content).join('\n') ?? '';
       if (prompt.includes('Classify the article'))

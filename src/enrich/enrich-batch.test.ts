@@ -5,7 +5,13 @@ import { createOpenAiCompatibleClient, type OpenAiCompatibleClient } from './llm
 import { InMemoryEnrichmentCache, InMemoryUsageRecorder } from './memory.ts';
 import { DEFAULT_CATEGORIES, resolveEnrichOptions, type EnrichOptionsInput } from './options.ts';
 import { loadGroundTruthArticles } from './testing/corpus.ts';
-import { autoResponder, fake, startFakeLlmServer, type FakeLlmServer } from './testing/fake-llm-server.ts';
+import {
+  autoResponder,
+  fake,
+  startFakeLlmServer,
+  type FakeLlmRequest,
+  type FakeLlmServer,
+} from './testing/fake-llm-server.ts';
 import { loadSecurityFixtures } from './testing/fixtures.ts';
 import type { EnrichInput } from './types.ts';
 
@@ -23,15 +29,24 @@ function options(extra: EnrichOptionsInput = {}) {
   });
 }
 
-/** Distinct articles (distinct texts, so the cache does not short-circuit them). */
+let batchSeq = 0;
+
+/**
+ * Distinct articles (distinct texts, so the cache does not short-circuit them), tagged per call so that a
+ * test counts only its own requests (a request cancelled by an earlier test may reach the server late).
+ */
 function articles(n: number): EnrichInput[] {
+  const tag = `batch-${++batchSeq}`;
   const base = [fx.enBreach, fx.enVulnerability, fx.zhDataLeak, fx.zhVulnerability];
   return Array.from({ length: n }, (_, i) => ({
     id: `a${i}`,
     title: base[i % base.length].title,
-    text: `${base[i % base.length].text}\n\n(report ${i})`,
+    text: `${base[i % base.length].text}\n\n(${tag} report ${i})`,
   }));
 }
+
+const promptOf = (req: FakeLlmRequest) => req.body.messages?.map((m) => m.content).join('\n') ?? '';
+const tagOf = (list: EnrichInput[]) => /\((batch-\d+) /.exec(list[0].text)?.[1] as string;
 
 describe('enrichBatch with a model', () => {
   let server: FakeLlmServer;
@@ -46,10 +61,11 @@ describe('enrichBatch with a model', () => {
     await server.close();
   });
   afterEach(() => {
-    server.requests.length = 0;
-    server.respondWith(autoResponder());
-    server.setLatency(0);
+    server.reset();
   });
+
+  const requestsFor = (list: EnrichInput[]) =>
+    server.requests.filter((r) => promptOf(r).includes(`(${tagOf(list)} `));
 
   const run = (list: EnrichInput[], extra: Partial<Parameters<typeof enrichBatch>[1]> = {}) => {
     const outcomes: ArticleOutcome[] = [];
@@ -79,20 +95,17 @@ describe('enrichBatch with a model', () => {
   it('a 401 stops the whole batch at once; no article is marked failed or done', async () => {
     server.setLatency(30);
     server.respondWith(fake.unauthorized());
-    const { report, outcomes } = run(articles(20));
+    const list = articles(20);
+    const { report, outcomes } = run(list);
     const r = await report;
     expect(r.stopped?.code).toBe('LLM_AUTH');
     expect(r.stopped?.message).toMatch(/refused the credentials \(HTTP 401\)/);
     expect(r.done).toHaveLength(0);
     expect(r.failed).toHaveLength(0);
     expect(outcomes).toHaveLength(0);
-    expect(r.notProcessed.sort()).toEqual(
-      articles(20)
-        .map((a) => a.id)
-        .sort(),
-    );
+    expect(r.notProcessed.sort()).toEqual(list.map((a) => a.id).sort());
     // At most the first wave of requests went out; nothing was retried.
-    expect(server.requests.length).toBeLessThanOrEqual(3);
+    expect(requestsFor(list).length).toBeLessThanOrEqual(3);
   });
 
   it('a missing model stops the batch with LLM_MODEL_NOT_FOUND', async () => {
@@ -110,7 +123,8 @@ describe('enrichBatch with a model', () => {
       day: () => '2025-03-01',
     });
     server.respondWith(autoResponder({ usage: { prompt_tokens: 800, completion_tokens: 200 } })); // $0.0016 a call
-    const r = await enrichBatch(articles(8), {
+    const list = articles(8);
+    const r = await enrichBatch(list, {
       client,
       usage,
       budget,
@@ -121,15 +135,16 @@ describe('enrichBatch with a model', () => {
     expect(r.stopped?.message).toMatch(/daily LLM budget reached: spent \$0\.0016 of \$0\.00 on 2025-03-01/);
     expect(r.notProcessed).toHaveLength(7);
     expect(r.failed).toHaveLength(0);
-    expect(server.requests).toHaveLength(1);
+    expect(usage.records).toHaveLength(1);
+    expect(requestsFor(list)).toHaveLength(1);
   });
 
   it('reports an article whose output stays unusable as failed (never done), and goes on', async () => {
-    server.respondWith((req) => {
-      const prompt = req.body.messages?.map((m) => m.content).join('\n') ?? '';
-      return prompt.includes('(report 1)') ? fake.malformed() : autoResponder()(req);
-    });
-    const { report, outcomes } = run(articles(4));
+    const list = articles(4);
+    server.respondWith((req) =>
+      promptOf(req).includes(`(${tagOf(list)} report 1)`) ? fake.malformed() : autoResponder()(req),
+    );
+    const { report, outcomes } = run(list);
     const r = await report;
     expect(r.stopped).toBeNull();
     expect(r.failed).toEqual([
@@ -162,14 +177,14 @@ describe('enrichBatch with a model', () => {
 
   it('pays once for identical texts in the same batch', async () => {
     server.setLatency(50);
-    const same = { title: fx.enBreach.title, text: fx.enBreach.text };
+    const same = { title: fx.enBreach.title, text: `${fx.enBreach.text}\n\n(identical-texts-test)` };
     const r = await run([
       { id: 'x1', ...same },
       { id: 'x2', ...same },
       { id: 'x3', ...same },
     ]).report;
     expect(r.done).toHaveLength(3);
-    expect(server.requests).toHaveLength(1);
+    expect(server.requests.filter((q) => promptOf(q).includes('identical-texts-test'))).toHaveLength(1);
     expect(r.done.filter((d) => d.result.cached)).toHaveLength(2);
   });
 

@@ -19,7 +19,10 @@ const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g;
 // Candidates only (hex and colons, two colons at least); node:net decides what is an address.
 const IPV6 = /(?<![0-9a-z:])(?=[0-9a-f:]*:[0-9a-f:]*:)[0-9a-f:]{3,39}(?![0-9a-z:])/gi;
 const DOMAIN = /(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23}(?![\w-])/gi;
-const HASH = /(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})(?![0-9a-f])/gi;
+// Any long hex run between word boundaries, then only md5/sha1/sha256 lengths are kept (cheaper than
+// a lookbehind alternation tried at every position).
+const HASH = /\b[0-9a-f]{32,64}\b/gi;
+const HASH_LENGTHS = new Set([32, 40, 64]);
 
 /** Suffixes that look like TLDs but are file names in news text (report.pdf, node.js, config.yml). */
 const FILE_EXTENSIONS = new Set([
@@ -212,7 +215,9 @@ export function extractRegexEntities(text: string, ownUrl?: string): RegexEntiti
     ips: uniq(ips.map((ip) => ip.toLowerCase())),
     domains: uniq(domains),
     hashes: uniq(
-      (t.match(HASH) ?? []).filter((h) => /[a-f]/i.test(h) && /\d/.test(h)).map((h) => h.toLowerCase()),
+      (t.match(HASH) ?? [])
+        .filter((h) => HASH_LENGTHS.has(h.length) && /[a-f]/i.test(h) && /\d/.test(h))
+        .map((h) => h.toLowerCase()),
     ),
   };
 }

@@ -61,6 +61,8 @@ export interface FakeLlmServer {
   push(...behaviours: FakeBehaviour[]): void;
   respondWith(respond: FakeBehaviour | FakeResponder): void;
   setLatency(ms: number): void;
+  /** Forget queued behaviours and recorded requests; back to the default responder and no latency. */
+  reset(): void;
   /** Requests being answered right now, and the most seen at once. */
   readonly inFlight: number;
   readonly maxInFlight: number;
@@ -227,6 +229,11 @@ export async function startFakeLlmServer(opts: FakeLlmServerOptions = {}): Promi
   };
 
   const server = createServer((req, res) => {
+    // A client that gave up (timeout, cancel) must not use up a behaviour queued for a later request.
+    let clientGone = false;
+    res.on('close', () => {
+      if (!res.writableEnded) clientGone = true;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -244,9 +251,11 @@ export async function startFakeLlmServer(opts: FakeLlmServerOptions = {}): Promi
           if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
             return send(res, 404, JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
           }
+          if (clientGone) return;
           const record: FakeLlmRequest = { path, headers: req.headers, body, receivedAt: Date.now() };
           requests.push(record);
           await wait(latencyMs);
+          if (clientGone) return;
           if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
             return await perform(record, res, fake.unauthorized());
           }
@@ -278,6 +287,12 @@ export async function startFakeLlmServer(opts: FakeLlmServerOptions = {}): Promi
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      respond = opts.respond ?? autoResponder();
+      latencyMs = opts.latencyMs ?? 0;
     },
     get inFlight() {
       return inFlight;

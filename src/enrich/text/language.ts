@@ -13,7 +13,9 @@ export interface LanguageVerdict {
   cjkRatio: number;
 }
 
-const BODY_SAMPLE_CHARS = 4000;
+const BODY_SAMPLE_CHARS = 3000;
+/** Function words are frequent: a couple of hundred words decide a Latin-script language. */
+const LATIN_SAMPLE_CHARS = 1500;
 /** At this share of CJK letters a text counts as CJK even with English product names mixed in. */
 const CJK_THRESHOLD = 0.25;
 
@@ -50,14 +52,23 @@ interface ScriptCounts {
   latin: number;
 }
 
+/** One pass over UTF-16 code units with range checks (much cheaper than five Unicode-property regexes). */
 function countScripts(text: string): ScriptCounts {
-  return {
-    han: text.match(/\p{Script=Han}/gu)?.length ?? 0,
-    kana: text.match(/[\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0,
-    hangul: text.match(/\p{Script=Hangul}/gu)?.length ?? 0,
-    cyrillic: text.match(/\p{Script=Cyrillic}/gu)?.length ?? 0,
-    latin: text.match(/\p{Script=Latin}/gu)?.length ?? 0,
-  };
+  const c: ScriptCounts = { han: 0, kana: 0, hangul: 0, cyrillic: 0, latin: 0 };
+  for (let i = 0; i < text.length; i++) {
+    const u = text.charCodeAt(i);
+    if (u < 0x80) {
+      if ((u >= 0x41 && u <= 0x5a) || (u >= 0x61 && u <= 0x7a)) c.latin++;
+    } else if (u >= 0xc0 && u <= 0x24f) {
+      if (u !== 0xd7 && u !== 0xf7) c.latin++;
+    } else if (u >= 0x400 && u <= 0x4ff) c.cyrillic++;
+    else if (u >= 0x3040 && u <= 0x30ff) c.kana++;
+    else if ((u >= 0x4e00 && u <= 0x9fff) || (u >= 0x3400 && u <= 0x4dbf) || (u >= 0xf900 && u <= 0xfaff))
+      c.han++;
+    else if ((u >= 0xac00 && u <= 0xd7af) || (u >= 0x1100 && u <= 0x11ff) || (u >= 0x3130 && u <= 0x318f))
+      c.hangul++;
+  }
+  return c;
 }
 
 function latinLanguage(text: string): LanguageCode | undefined {
