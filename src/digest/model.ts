@@ -1,5 +1,6 @@
 // The digest as data: what the renderers, the selection and the repeat check agree on.
 import { z } from 'zod';
+import { compactDay } from '../time.ts';
 
 /** A source link of an item: the representative article first, then other outlets covering the same event. */
 export interface DigestLink {
@@ -66,14 +67,9 @@ export const digestSchema = z.object({
 
 export const DIGEST_TITLE_PREFIX = '每日网安情报速递';
 
-/** yyyy-MM-dd → yyyyMMdd. */
-export function compactDate(date: string): string {
-  return date.replaceAll('-', '');
-}
-
 /** 每日网安情报速递【yyyyMMdd】 for the digest's own date. */
 export function defaultDigestTitle(date: string): string {
-  return `${DIGEST_TITLE_PREFIX}【${compactDate(date)}】`;
+  return `${DIGEST_TITLE_PREFIX}【${compactDay(date)}】`;
 }
 
 /** The title readers see: the edited title, or the default one for the date. */
