@@ -2,6 +2,8 @@
 // embedded engine pays one round trip per state change.
 import { sql, type Kysely, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { conflictOnUnique } from '../errors.ts';
+import { idFloor } from '../ids.ts';
+import { SqlText } from '../sql-text.ts';
 import { toJson } from '../json.ts';
 import type { Database, ExecutionsTable } from '../schema.ts';
 import {
@@ -20,7 +22,15 @@ import {
   type ProgressUpdate,
   type TaskStatusStats,
 } from '../types.ts';
-import { newExecutionRow, toExecution, toLogLine, toLogRow, type ExecutionRow } from './execution-rows.ts';
+import {
+  EXECUTION_COLUMNS,
+  executionRowValues,
+  newExecutionRow,
+  toExecution,
+  toLogLine,
+  toLogRow,
+  type ExecutionRow,
+} from './execution-rows.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -36,21 +46,50 @@ const KNOWN_STATUSES = new Set<string>([...ACTIVE, ...TERMINAL]);
 const IS_QUEUED = sql<boolean>`${sql.ref('status')} = 'queued'`;
 const IS_RUNNING = sql<boolean>`${sql.ref('status')} = 'running'`;
 const IS_ACTIVE = sql<boolean>`(${sql.ref('status')} = 'queued' OR ${sql.ref('status')} = 'running')`;
+// SQLite's planner, without statistics, may prefer the full per-task index for the overlap check.
+const ACTIVE_BY_TASK_SQLITE = sql`executions INDEXED BY executions_active_idx`;
 
 type Db = Kysely<Database>;
+
+const COLUMN_LIST = EXECUTION_COLUMNS.map((c) => `"${c}"`).join(', ');
+const VALUE_LIST = EXECUTION_COLUMNS.map(() => '?').join(', ');
+
+/** The statements every execution goes through, prepared as text once per dialect. */
+function hotStatements(dialect: Dialect) {
+  return {
+    insert: new SqlText(dialect, `INSERT INTO executions (${COLUMN_LIST}) VALUES (${VALUE_LIST})`),
+    // SQLite only: the overlap check and the insert in one statement; the write lock spans both.
+    insertUnlessActive: new SqlText(
+      dialect,
+      `INSERT INTO executions (${COLUMN_LIST}) SELECT ${VALUE_LIST}
+       WHERE NOT EXISTS (SELECT 1 FROM executions INDEXED BY executions_active_idx
+                         WHERE task = ? AND ("status" = 'queued' OR "status" = 'running'))`,
+    ),
+    finish: new SqlText<ExecutionRow>(
+      dialect,
+      `UPDATE executions SET "status" = ?, "result" = ?, "error" = ?, "finished_at" = ?,
+         "duration_ms" = ? - "started_at"
+       WHERE "id" = ? AND "status" = 'running' RETURNING *`,
+    ),
+  };
+}
 
 export class SqlExecutionsRepo implements ExecutionsRepo {
   readonly #db: Db;
   readonly #dialect: Dialect;
+  readonly #sql: ReturnType<typeof hotStatements>;
 
   constructor(db: Db, dialect: Dialect) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#sql = hotStatements(dialect);
   }
 
   async create(input: NewExecution): Promise<Execution> {
     const row = newExecutionRow(input);
-    await this.#insertOrConflict(row, () => this.#db.insertInto('executions').values(row).execute());
+    await this.#insertOrConflict(row, () =>
+      this.#db.executeQuery(this.#sql.insert.with(executionRowValues(row))),
+    );
     return toExecution(row);
   }
 
@@ -59,17 +98,15 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     if (this.#dialect === 'postgres') return this.#createUnlessActivePostgres(row);
     // SQLite: the check and the insert are one statement, and a write statement holds the file's write lock
     // from start to end, so no other process can slip an active execution in between.
-    const cols = Object.keys(row) as (keyof ExecutionRow)[];
+    const insert = this.#sql.insertUnlessActive.with([...executionRowValues(row), row.task]);
     for (let tries = 0; ; tries++) {
-      const insert = sql`INSERT INTO executions (${sql.join(cols.map((c) => sql.ref(c)))})
-        SELECT ${sql.join(cols.map((c) => row[c]))}
-        WHERE NOT EXISTS (SELECT 1 FROM executions WHERE task = ${row.task} AND ${IS_ACTIVE})`;
-      const res = await this.#insertOrConflict(row, () => insert.execute(this.#db));
+      const res = await this.#insertOrConflict(row, () => this.#db.executeQuery(insert));
       if (Number(res.numAffectedRows ?? 0) === 1) return { created: toExecution(row) };
       const active = await this.#findActive(this.#db, row.task);
       if (active) return { blockedBy: active };
       // The blocking execution finished in between: try again.
-      if (tries >= 5) throw new Error(`could not create execution of ${row.task}: active executions keep changing`);
+      if (tries >= 5)
+        throw new Error(`could not create execution of ${row.task}: active executions keep changing`);
     }
   }
 
@@ -79,18 +116,24 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${'exec:' + row.task}))`.execute(trx);
       const active = await this.#findActive(trx, row.task);
       if (active) return { blockedBy: active };
-      await this.#insertOrConflict(row, () => trx.insertInto('executions').values(row).execute());
+      await this.#insertOrConflict(row, () =>
+        trx.executeQuery(this.#sql.insert.with(executionRowValues(row))),
+      );
       return { created: toExecution(row) };
     });
   }
 
   async #findActive(db: Db, task: string): Promise<Execution | undefined> {
+    if (this.#dialect === 'sqlite') {
+      const res = await sql<ExecutionRow>`SELECT * FROM ${ACTIVE_BY_TASK_SQLITE}
+        WHERE task = ${task} AND ${IS_ACTIVE} ORDER BY id LIMIT 1`.execute(db);
+      return res.rows[0] && toExecution(res.rows[0]);
+    }
     const row = await db
       .selectFrom('executions')
       .selectAll()
       .where('task', '=', task)
       .where(IS_ACTIVE)
-      .orderBy('created_at')
       .orderBy('id')
       .limit(1)
       .executeTakeFirst();
@@ -125,7 +168,7 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
       .where('task', '=', task)
       .where('idempotency_key', '=', key)
       .where('status', 'in', ACTIVE)
-      .orderBy('created_at')
+      .orderBy('id')
       .limit(1)
       .executeTakeFirst();
     return row && toExecution(row);
@@ -141,7 +184,8 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     const offset = Math.max(Math.trunc(filter.offset ?? 0), 0);
     const base = applyFilter(this.#db.selectFrom('executions'), filter);
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+      // Ids sort by creation time, so this is newest first: created_at DESC, id DESC.
+      base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toExecution), total: Number(count.total) };
@@ -157,7 +201,14 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     pid: number;
   }): Promise<Execution[]> {
     if (args.limit <= 0) return [];
-    const pg = this.#dialect === 'postgres';
+    const set = {
+      status: 'running',
+      lease_owner: args.owner,
+      lease_expires_at: args.now + args.leaseMs,
+      started_at: args.now,
+      host: args.host,
+      pid: args.pid,
+    };
     const due = this.#db
       .selectFrom('executions')
       .select('id')
@@ -166,28 +217,36 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
       .$if(args.excludeTasks.length > 0, (q) => q.where('task', 'not in', args.excludeTasks))
       .orderBy('priority', 'desc')
       .orderBy('run_at')
-      .orderBy('created_at')
-      .limit(args.limit)
-      // Concurrent claimers on PostgreSQL each take different rows instead of queueing on the same ones.
-      .$if(pg, (q) => q.forUpdate().skipLocked());
-    const rows = await this.#db
-      .updateTable('executions')
-      .set({
-        status: 'running',
-        lease_owner: args.owner,
-        lease_expires_at: args.now + args.leaseMs,
-        started_at: args.now,
-        host: args.host,
-        pid: args.pid,
-      })
-      // PostgreSQL may re-run an IN (sub-select ... LIMIT n FOR UPDATE SKIP LOCKED) per row and so take more
-      // than n rows; ANY(ARRAY(...)) evaluates the sub-select exactly once.
-      .$if(pg, (q) => q.where(sql<boolean>`id = any(array(${due}))`))
-      .$if(!pg, (q) => q.where('id', 'in', due))
-      .where('status', '=', 'queued')
-      .returningAll()
-      .execute();
-    // RETURNING does not keep the sub-select's order.
+      .orderBy('id');
+    let rows: ExecutionRow[];
+    if (this.#dialect === 'postgres') {
+      // Concurrent claimers each lock different rows instead of queueing on the same ones. The CTE is
+      // materialised so the LIMITed, locking sub-select runs exactly once (an IN sub-select may be re-run).
+      rows = await this.#db
+        .with(
+          (cte) => cte('due').materialized(),
+          () => due.limit(args.limit).forUpdate().skipLocked(),
+        )
+        .updateTable('executions')
+        .set(set)
+        .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
+        .where(IS_QUEUED)
+        .returningAll()
+        .execute();
+    } else {
+      // Read the candidates, then take them with one UPDATE that re-checks `queued`: a row another process
+      // took in between is simply not returned. Cheaper than an UPDATE over a sub-select on SQLite.
+      const ids = (await due.limit(args.limit).execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      rows = await this.#db
+        .updateTable('executions')
+        .set(set)
+        .where('id', 'in', ids)
+        .where(IS_QUEUED)
+        .returningAll()
+        .execute();
+    }
+    // RETURNING does not keep the selection's order.
     return rows.sort(claimOrder).map(toExecution);
   }
 
@@ -239,20 +298,10 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
   }
 
   async finish(id: string, finish: ExecutionFinish): Promise<Execution | undefined> {
-    const row = await this.#db
-      .updateTable('executions')
-      .set({
-        status: finish.status,
-        result: toJson(finish.result),
-        error: toJson(finish.error),
-        finished_at: finish.finishedAt,
-        duration_ms: sql<number>`${finish.finishedAt} - ${sql.ref('started_at')}`,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .returningAll()
-      .executeTakeFirst();
-    return row && toExecution(row);
+    const { finishedAt } = finish;
+    const params = [finish.status, toJson(finish.result), toJson(finish.error), finishedAt, finishedAt, id];
+    const res = await this.#db.executeQuery(this.#sql.finish.with(params));
+    return res.rows[0] && toExecution(res.rows[0]);
   }
 
   async requestCancel(id: string, now: number): Promise<Execution | undefined> {
@@ -287,11 +336,13 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     if (wanted.length === 0) return counts;
     // One count per status with the status as a literal: queued and running come from the partial indexes.
     const parts = wanted.map(
-      (s) => sql`SELECT ${sql.lit(s)} AS status, COUNT(*) AS count FROM executions WHERE ${sql.ref('status')} = ${sql.lit(s)}`,
+      (s) =>
+        sql`SELECT ${sql.lit(s)} AS status, COUNT(*) AS count FROM executions WHERE ${sql.ref('status')} = ${sql.lit(s)}`,
     );
-    const res = await sql<{ status: string; count: number | string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(
-      this.#db,
-    );
+    const res = await sql<{
+      status: string;
+      count: number | string;
+    }>`${sql.join(parts, sql` UNION ALL `)}`.execute(this.#db);
     for (const r of res.rows) counts[r.status] = Number(r.count);
     return counts;
   }
@@ -306,6 +357,7 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
         eb.fn.avg<number | null>('duration_ms').as('avg_duration_ms'),
         eb.fn.max<number | null>('duration_ms').as('max_duration_ms'),
       ])
+      .where('id', '>=', idFloor(from))
       .where('created_at', '>=', from)
       .groupBy(['task', 'status'])
       .orderBy('task')
@@ -323,18 +375,18 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
 
   async deleteFinishedBefore(cutoff: number): Promise<number> {
     const run = async (db: Db): Promise<number> => {
-      // finished_at >= created_at, so the created_at bound only narrows the scan to the created_at index.
+      // finished_at >= created_at, so the id bound (creation time) only narrows the scan to the primary key.
       const old = db
         .selectFrom('executions')
         .select('id')
-        .where('created_at', '<', cutoff)
+        .where('id', '<', idFloor(cutoff))
         .where('status', 'in', TERMINAL)
         .where('finished_at', '<', cutoff);
       // Logs first: an interruption in between leaves executions without logs, never logs without executions.
       await db.deleteFrom('execution_logs').where('execution_id', 'in', old).execute();
       const res = await db
         .deleteFrom('executions')
-        .where('created_at', '<', cutoff)
+        .where('id', '<', idFloor(cutoff))
         .where('status', 'in', TERMINAL)
         .where('finished_at', '<', cutoff)
         .executeTakeFirst();
@@ -351,7 +403,10 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     }
   }
 
-  async listLogs(executionId: string, opts: { afterId?: number; limit?: number } = {}): Promise<ExecutionLogLine[]> {
+  async listLogs(
+    executionId: string,
+    opts: { afterId?: number; limit?: number } = {},
+  ): Promise<ExecutionLogLine[]> {
     const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_LOG_LIMIT), 1), MAX_LOG_LIMIT);
     const rows = await this.#db
       .selectFrom('execution_logs')
@@ -365,8 +420,17 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
   }
 
   async #insertOrConflict<T>(row: ExecutionRow, fn: () => Promise<T>): Promise<T> {
-    const details = { id: row.id, task: row.task, scheduleId: row.schedule_id, scheduledFor: row.scheduled_for };
-    return conflictOnUnique(fn, `execution ${row.id} of ${row.task} conflicts with an existing record`, details);
+    const details = {
+      id: row.id,
+      task: row.task,
+      scheduleId: row.schedule_id,
+      scheduledFor: row.scheduled_for,
+    };
+    return conflictOnUnique(
+      fn,
+      `execution ${row.id} of ${row.task} conflicts with an existing record`,
+      details,
+    );
   }
 }
 
@@ -381,11 +445,12 @@ function applyFilter<O>(
   }
   if (f.trigger !== undefined) q = q.where('trigger', '=', f.trigger);
   if (f.scheduleId !== undefined) q = q.where('schedule_id', '=', f.scheduleId);
-  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
-  if (f.to !== undefined) q = q.where('created_at', '<=', f.to);
+  // Time bounds also bound the id (creation time is its prefix), so the primary key narrows the scan.
+  if (f.from !== undefined) q = q.where('id', '>=', idFloor(f.from)).where('created_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('id', '<', idFloor(f.to + 1)).where('created_at', '<=', f.to);
   return q;
 }
 
 function claimOrder(a: ExecutionRow, b: ExecutionRow): number {
-  return b.priority - a.priority || a.run_at - b.run_at || a.created_at - b.created_at || (a.id < b.id ? -1 : 1);
+  return b.priority - a.priority || a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

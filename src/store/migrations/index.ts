@@ -1,0 +1,8 @@
+// Every migration, by name. Names sort in the order they run: add 0002_<what>.ts, 0003_<what>.ts, ... here.
+// A migration that must differ per dialect asks isPostgres(db) (see dialect.ts).
+import type { Migration } from 'kysely';
+import { coreMigration } from './0001_core.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': coreMigration,
+};

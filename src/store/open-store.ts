@@ -1,0 +1,58 @@
+// Opening the Store: pick the dialect glue, then hand the same Kysely handle to every repository.
+import { sql, type Kysely } from 'kysely';
+import { pendingMigrations, runMigrations } from './migrate.ts';
+import { openPostgres } from './postgres/open-postgres.ts';
+import { SqlExecutionsRepo } from './repos/executions-repo.ts';
+import { SqlLocksRepo } from './repos/locks-repo.ts';
+import { SqlSchedulesRepo } from './repos/schedules-repo.ts';
+import { SqlSettingsRepo } from './repos/settings-repo.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite/open-sqlite.ts';
+import type { Store, StoreOptions } from './store.ts';
+import type { Dialect } from './types.ts';
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  if (opts.kind === 'sqlite') return new SqlStore(openSqlite(opts.file), 'sqlite');
+  const { db, schema } = await openPostgres(opts.url, opts.schema);
+  return new SqlStore(db, 'postgres', schema);
+}
+
+class SqlStore implements Store {
+  readonly dialect: Dialect;
+  readonly executions: SqlExecutionsRepo;
+  readonly schedules: SqlSchedulesRepo;
+  readonly locks: SqlLocksRepo;
+  readonly settings: SqlSettingsRepo;
+  readonly #db: Kysely<Database>;
+  readonly #schema: string | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(db: Kysely<Database>, dialect: Dialect, schema?: string) {
+    this.#db = db;
+    this.dialect = dialect;
+    this.#schema = schema;
+    this.executions = new SqlExecutionsRepo(db, dialect);
+    this.schedules = new SqlSchedulesRepo(db);
+    this.locks = new SqlLocksRepo(db);
+    this.settings = new SqlSettingsRepo(db);
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.#db, { dialect: this.dialect, schema: this.#schema });
+  }
+
+  async ready(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await sql`SELECT 1`.execute(this.#db);
+      return (await pendingMigrations(this.#db)).length === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#db.destroy();
+    return this.#closed;
+  }
+}
