@@ -36,6 +36,20 @@ export interface LlmStepOutput {
   models: string[];
 }
 
+/**
+ * Schemas are built once per options object and variant: building a zod schema (and its compiled fast
+ * path on first parse) costs far more than using it.
+ */
+const schemaCache = new WeakMap<EnrichOptions, Map<string, z.ZodType>>();
+
+function memoSchema<T extends z.ZodType>(options: EnrichOptions, key: string, build: () => T): T {
+  let byKey = schemaCache.get(options);
+  if (!byKey) schemaCache.set(options, (byKey = new Map()));
+  let schema = byKey.get(key) as T | undefined;
+  if (!schema) byKey.set(key, (schema = build()));
+  return schema;
+}
+
 /** Scripts a detector can check reliably; for these the summary must actually be in the target language. */
 const CHECKED_TARGETS = new Set(['zh', 'ja', 'ko', 'ru']);
 
@@ -101,10 +115,12 @@ export async function runSingleCall(deps: CallDeps, input: LlmStepInput): Promis
   if (options.importance) keys.push('importance');
   keys.push('entities');
   const vars = { ...baseVars(options, input), fields: fieldLines(keys, options) };
-  const schema = singleSchema(
-    { title: input.needs.title, importance: options.importance },
-    options.categories,
-    input.needs.summary ? summaryInTarget(options) : undefined,
+  const schema = memoSchema(options, `single:${input.needs.title}:${input.needs.summary}`, () =>
+    singleSchema(
+      { title: input.needs.title, importance: options.importance },
+      options.categories,
+      input.needs.summary ? summaryInTarget(options) : undefined,
+    ),
   );
   const m = model(options, 'single');
   const [out, body] = await Promise.all([
@@ -162,7 +178,7 @@ export async function runPerStep(deps: CallDeps, input: LlmStepInput): Promise<L
         messages: messages(t, t.summary, { ...base, fields: fieldLines(['summary'], options) }),
         maxTokens: options.maxOutputTokens.summary,
       },
-      z.object({ summary: summaryInTarget(options) }),
+      memoSchema(options, 'summary', () => z.object({ summary: summaryInTarget(options) })),
     );
     return out.summary;
   };
@@ -178,7 +194,7 @@ export async function runPerStep(deps: CallDeps, input: LlmStepInput): Promise<L
         messages: messages(t, t.classify, { ...base, fields: fieldLines(keys, options) }),
         maxTokens: options.maxOutputTokens.classify,
       },
-      classifySchema(options.categories, options.importance),
+      memoSchema(options, 'classify', () => classifySchema(options.categories, options.importance)),
     );
   };
   const entities = async (category: string) => {

@@ -74,9 +74,9 @@ function countScripts(text: string): ScriptCounts {
 function latinLanguage(text: string): LanguageCode | undefined {
   const words =
     text
+      .slice(0, LATIN_SAMPLE_CHARS)
       .toLowerCase()
-      .match(/\p{L}+/gu)
-      ?.slice(0, 600) ?? [];
+      .match(/\p{L}+/gu) ?? [];
   let best: LanguageCode | undefined;
   let bestHits = 0;
   for (const [lang, set] of Object.entries(STOPWORDS) as [LanguageCode, ReadonlySet<string>][]) {
