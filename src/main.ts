@@ -8,6 +8,7 @@ import { createLogger, ExecutionLogCapture } from './logger.ts';
 import { openStore } from './store/open-store.ts';
 import type { Clock } from './tasks/clock.ts';
 import { noopTask, sleepTask } from './tasks/diagnostics.ts';
+import { BullmqEngine } from './tasks/engines/bullmq/bullmq-engine.ts';
 import { EmbeddedEngine } from './tasks/engines/embedded/embedded-engine.ts';
 import { CleanupSteps, maintenanceCleanupTask, maintenanceDefaultSchedule } from './tasks/maintenance.ts';
 import { createTaskRegistry } from './tasks/registry.ts';
@@ -38,7 +39,8 @@ function runsTasks(role: ProcessRole): boolean {
 }
 
 function runsScheduler(role: ProcessRole, config: Config): boolean {
-  return config.scheduler.enabled && (role === 'all' || role === 'scheduler');
+  if (!config.scheduler.enabled) return false;
+  return role === 'all' || role === 'scheduler' || (role === 'api' && config.scheduler.inApi);
 }
 
 export async function createApp(config: Readonly<Config>, opts: CreateAppOptions = {}): Promise<App> {
@@ -55,7 +57,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     throw err;
   }
   const registry = createTaskRegistry();
-  const engine: TaskEngine & { stop(graceMs?: number): Promise<void> } = new EmbeddedEngine({
+  const engineOptions = {
     store,
     registry,
     logger,
@@ -64,7 +66,13 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     leaseMs: config.leaseMs,
     abandonMs: config.abandonMs,
     runTasks: runsTasks(role),
-  });
+  };
+  // Embedded (default): the store's executions table is the job table. bullmq: Redis carries the jobs,
+  // the PostgreSQL store keeps the records; workers, API and scheduler may run in separate processes.
+  const engine: TaskEngine & { stop(graceMs?: number): Promise<void> } =
+    config.queue.kind === 'bullmq'
+      ? new BullmqEngine({ ...engineOptions, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix })
+      : new EmbeddedEngine(engineOptions);
   let scheduler: Scheduler | undefined;
   const schedules = createScheduleService({
     store,

@@ -11,7 +11,7 @@ export interface Config {
   apiToken?: string;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
-  queue: { kind: 'embedded' } | { kind: 'bullmq'; redisUrl: string };
+  queue: { kind: 'embedded' } | { kind: 'bullmq'; redisUrl: string; prefix: string };
   timezone: string;
   logLevel: RawConfig['NEWSDESK_LOG_LEVEL'];
   concurrency: number;
@@ -19,7 +19,8 @@ export interface Config {
   shutdownGraceMs: number;
   abandonMs: number;
   executionRetentionDays: number;
-  scheduler: { enabled: boolean; refreshMs: number; defaultMisfireGraceMs: number };
+  /** enabled: not switched off; inApi: switched on explicitly, so an api process schedules too. */
+  scheduler: { enabled: boolean; inApi: boolean; refreshMs: number; defaultMisfireGraceMs: number };
   raw: Readonly<RawConfig>;
 }
 
@@ -63,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     database: dbUrl ? { kind: 'postgres', url: dbUrl } : { kind: 'sqlite', file: path.join(dataDir, 'newsdesk.db') },
     queue:
       raw.NEWSDESK_QUEUE === 'bullmq'
-        ? { kind: 'bullmq', redisUrl: raw.NEWSDESK_REDIS_URL! }
+        ? { kind: 'bullmq', redisUrl: raw.NEWSDESK_REDIS_URL!, prefix: raw.NEWSDESK_REDIS_PREFIX }
         : { kind: 'embedded' },
     timezone: raw.NEWSDESK_TIMEZONE,
     logLevel: raw.NEWSDESK_LOG_LEVEL,
@@ -73,7 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     abandonMs: raw.NEWSDESK_ABANDON_MS,
     executionRetentionDays: raw.NEWSDESK_EXECUTION_RETENTION_DAYS,
     scheduler: {
-      enabled: raw.NEWSDESK_SCHEDULER,
+      enabled: raw.NEWSDESK_SCHEDULER !== false,
+      inApi: raw.NEWSDESK_SCHEDULER === true,
       refreshMs: raw.NEWSDESK_SCHEDULER_REFRESH_MS,
       defaultMisfireGraceMs: raw.NEWSDESK_DEFAULT_MISFIRE_GRACE_MS,
     },

@@ -17,6 +17,7 @@ export const configSpec = {
   NEWSDESK_DATABASE_URL: [z.string().optional(), 'postgres://... selects PostgreSQL; default is SQLite at <data dir>/newsdesk.db. Secret (may hold a password).'],
   NEWSDESK_QUEUE: [z.enum(['embedded', 'bullmq']).default('embedded'), 'Task engine: embedded (in-process, default) or bullmq (needs Redis and PostgreSQL).'],
   NEWSDESK_REDIS_URL: [z.string().optional(), 'redis://... for the bullmq engine. Secret (may hold a password).'],
+  NEWSDESK_REDIS_PREFIX: [z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, _ . or -').default('newsdesk'), 'Prefix of every Redis key of the bullmq engine; clusters sharing one Redis use different prefixes.'],
   NEWSDESK_TIMEZONE: [timeZone.default('Asia/Shanghai'), 'Default time zone for schedules and local days.'],
   NEWSDESK_LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), 'Log level.'],
   NEWSDESK_CONCURRENCY: [int(1, 256).default(4), 'Tasks run at once by this process (global cap).'],
@@ -24,7 +25,10 @@ export const configSpec = {
   NEWSDESK_SHUTDOWN_GRACE_MS: [int(0).default(10_000), 'On SIGTERM, how long running tasks may finish before they are aborted.'],
   NEWSDESK_ABANDON_MS: [int(0).default(5_000), 'After abort, how long a handler that ignores its signal keeps its slot.'],
   NEWSDESK_EXECUTION_RETENTION_DAYS: [int(1).default(30), 'maintenance.cleanup deletes executions and logs older than this.'],
-  NEWSDESK_SCHEDULER: [bool.default(true), 'Run the cron scheduler in this process.'],
+  NEWSDESK_SCHEDULER: [
+    z.union([z.literal('auto'), bool], { error: 'use auto, true or false' }).default('auto'),
+    'Run the cron scheduler: auto (roles all and scheduler), true (also in an api process: API + scheduler), false (never).',
+  ],
   NEWSDESK_SCHEDULER_REFRESH_MS: [int(100).default(5_000), 'How often the scheduler re-reads schedules edited by other processes.'],
   NEWSDESK_DEFAULT_MISFIRE_GRACE_MS: [int(0).default(300_000), 'Default misfire grace for new schedules.'],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
