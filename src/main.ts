@@ -8,7 +8,6 @@ import { createLogger, ExecutionLogCapture } from './logger.ts';
 import { openStore } from './store/open-store.ts';
 import type { Clock } from './tasks/clock.ts';
 import { noopTask, sleepTask } from './tasks/diagnostics.ts';
-import { BullmqEngine } from './tasks/engines/bullmq/bullmq-engine.ts';
 import { EmbeddedEngine } from './tasks/engines/embedded/embedded-engine.ts';
 import { CleanupSteps, maintenanceCleanupTask, maintenanceDefaultSchedule } from './tasks/maintenance.ts';
 import { createTaskRegistry } from './tasks/registry.ts';
@@ -69,9 +68,14 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   };
   // Embedded (default): the store's executions table is the job table. bullmq: Redis carries the jobs,
   // the PostgreSQL store keeps the records; workers, API and scheduler may run in separate processes.
+  // BullMQ is loaded only when selected: it is large, and the default setup never needs it.
   const engine: TaskEngine & { stop(graceMs?: number): Promise<void> } =
     config.queue.kind === 'bullmq'
-      ? new BullmqEngine({ ...engineOptions, redisUrl: config.queue.redisUrl, prefix: config.queue.prefix })
+      ? new (await import('./tasks/engines/bullmq/bullmq-engine.ts')).BullmqEngine({
+          ...engineOptions,
+          redisUrl: config.queue.redisUrl,
+          prefix: config.queue.prefix,
+        })
       : new EmbeddedEngine(engineOptions);
   let scheduler: Scheduler | undefined;
   const schedules = createScheduleService({
