@@ -61,3 +61,23 @@ export function mergeEntities(llm: LlmEntities | null, found: RegexEntities): En
   base.hashes = found.hashes;
   return base;
 }
+
+export type EntityType =
+  'attacker' | 'victim' | 'loss' | 'cve' | 'vulnerability' | 'product' | 'vendor' | 'ip' | 'domain' | 'hash';
+
+/** Flat {type, value} pairs, the shape the article row stores. */
+export function entitiesToList(e: Entities): { type: EntityType; value: string }[] {
+  const out: { type: EntityType; value: string }[] = [];
+  const add = (type: EntityType, values: string[]) => values.forEach((value) => out.push({ type, value }));
+  add('attacker', e.attackers);
+  add('victim', e.victims);
+  if (e.loss) out.push({ type: 'loss', value: e.loss });
+  add('cve', e.cves);
+  add('vulnerability', e.vulnerabilities);
+  add('product', e.products);
+  add('vendor', e.vendors);
+  add('ip', e.ips);
+  add('domain', e.domains);
+  add('hash', e.hashes);
+  return out;
+}

@@ -67,4 +67,5 @@ export { extractiveSummary } from './offline/extractive-summary.ts';
 export { categorizeByRules, DEFAULT_CATEGORY_RULES, type CategoryRule } from './offline/category-rules.ts';
 export { extractRegexEntities, type RegexEntities } from './offline/regex-entities.ts';
 export { decideFeedSummary, type FeedSummaryDecision } from './feed-summary.ts';
+export { emptyEntities, entitiesToList, mergeEntities, type EntityType } from './entities.ts';
 export { DEFAULT_PROMPTS, type PromptTemplates } from './steps/prompts.ts';

@@ -1,16 +1,12 @@
 // Enrichment options: a plain object with defaults, validated once. Nothing here reads the environment;
 // the composition root maps config keys onto this shape.
 import { z } from 'zod';
+import { DEFAULT_CATEGORY_NAMES } from '../config/categories.ts';
 import { ValidationError } from '../errors.ts';
 import { DEFAULT_CATEGORY_RULES } from './offline/category-rules.ts';
 
-export const DEFAULT_CATEGORIES = [
-  '金融业网络安全事件',
-  '重大网络安全事件',
-  '重大数据泄露事件',
-  '重大漏洞风险提示',
-  '其他',
-] as const;
+/** The shared category list (config/categories.ts): the digest's sections are the same classes. */
+export const DEFAULT_CATEGORIES = DEFAULT_CATEGORY_NAMES;
 
 const positiveInt = z.number().int().min(1);
 const nonNegativeInt = z.number().int().min(0);
