@@ -26,6 +26,7 @@ import { executionRoutes } from './routes/executions.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { systemRoutes } from './routes/system.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { webRoutes } from '../web/plugin.ts';
 import { SseHub } from './sse.ts';
 
 export interface HttpAppOptions {
@@ -110,6 +111,7 @@ export function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): HttpAp
       taskRoutes,
       executionRoutes,
       scheduleRoutes,
+      webRoutes,
       ...(opts.extraRoutes ?? []),
     ];
     for (const plugin of routes) await scope.register(plugin, deps);

@@ -1,0 +1,10 @@
+// Waiting for its API: shows a notice until the server offers /api/events.
+import { t } from '../i18n.ts';
+import type { PageContext } from '../router.ts';
+import { pageHeader, unavailable } from '../ui/components.ts';
+import { render } from '../dom.ts';
+
+export async function eventsPage(ctx: PageContext): Promise<void> {
+  ctx.setTitle(t('nav.events'));
+  render(ctx.root, pageHeader(t('nav.events')), unavailable('nav.events', '/api/events'));
+}

@@ -1,0 +1,93 @@
+// End-to-end harness: a real newsdesk app (temp SQLite) listening on 127.0.0.1:0 and one headless system
+// Chromium per test file, with a fresh profile. Screenshots go to test-artifacts/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestAppOptions } from '../helpers/app.ts';
+
+export const SCREENSHOT_DIR = path.resolve(process.cwd(), 'test-artifacts', 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  t: TestApp;
+  base: string;
+  context: BrowserContext;
+  /** Open (or reuse) a page; the viewport defaults to a desktop size. */
+  page(): Promise<Page>;
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Navigate to a dashboard path and wait until the page says it is rendered. */
+  open(page: Page, uiPath: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: TestAppOptions = {}): Promise<Harness> {
+  const t = await createTestApp(opts);
+  await t.http.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.http.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const base = `http://127.0.0.1:${address.port}`;
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'newsdesk-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      acceptDownloads: true,
+    });
+  } catch (err) {
+    await t.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+  // Nothing but the app under test: any other request is a bug (a CDN, a tracker, a feed image).
+  await context.route(
+    (url) => url.host !== `127.0.0.1:${address.port}` && url.protocol !== 'data:' && url.protocol !== 'blob:',
+    (route) => route.abort(),
+  );
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  let first: Page | undefined;
+  const harness: Harness = {
+    t,
+    base,
+    context,
+    async page() {
+      first ??= context.pages()[0] ?? (await context.newPage());
+      return first;
+    },
+    async newPage(viewport) {
+      const page = await context.newPage();
+      if (viewport) await page.setViewportSize(viewport);
+      return page;
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    },
+    async open(page, uiPath) {
+      await page.goto(`${base}/ui${uiPath}`);
+      await page.waitForFunction(
+        () => document.body.dataset.ready !== undefined && document.body.dataset.ready !== '',
+      );
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+      await t.close();
+    },
+  };
+  return harness;
+}
