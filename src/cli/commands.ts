@@ -98,7 +98,7 @@ export async function schedulesCommand(
 ): Promise<number> {
   const app = await createApp(config, { role: 'api' });
   try {
-    await app.start(); // seeds the default schedules on a fresh database, so the list shows what will run
+    await app.start(); // seeds the default schedules on a fresh database (the scheduler stays off: see oneShot)
     const schedules = await app.schedules.list();
     if (opts.json) {
       io.out(JSON.stringify(schedules, null, 2));

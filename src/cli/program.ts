@@ -10,11 +10,17 @@ import { runTaskCommand } from './run-task.ts';
 
 const ROLES: ProcessRole[] = ['all', 'api', 'worker', 'scheduler'];
 
-/** Quiet logs for one-shot commands: their output is the point, not the service log. */
-function quiet(config: Readonly<Config>): Readonly<Config> {
-  return config.logLevel === 'debug' || config.logLevel === 'trace'
-    ? config
-    : Object.freeze({ ...config, logLevel: 'error' as const });
+/**
+ * Config for one-shot commands: quiet logs (their output is the point, not the service log) and never a
+ * scheduler (a CLI process must not fire schedules while it lists or runs something).
+ */
+function oneShot(config: Readonly<Config>): Readonly<Config> {
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+  return Object.freeze({
+    ...config,
+    logLevel: verbose ? config.logLevel : ('error' as const),
+    scheduler: { ...config.scheduler, enabled: false, inApi: false },
+  });
 }
 
 export interface CliOutcome {
@@ -62,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<CliOutcome> {
     .option('--payload <json>', 'payload as JSON')
     .option('--no-wait', 'only enqueue it (a running service picks it up) and print its id')
     .action(async (task: string, opts: { payload?: string; wait: boolean }) => {
-      code = await runTaskCommand(quiet(config()), task, opts, io);
+      code = await runTaskCommand(oneShot(config()), task, opts, io);
     });
 
   program
@@ -74,7 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<CliOutcome> {
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      code = await executionsCommand(quiet(config()), opts, io);
+      code = await executionsCommand(oneShot(config()), opts, io);
     });
 
   program
@@ -82,7 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<CliOutcome> {
     .description('Schedules with their next run')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      code = await schedulesCommand(quiet(config()), opts, io);
+      code = await schedulesCommand(oneShot(config()), opts, io);
     });
 
   program
