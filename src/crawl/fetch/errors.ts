@@ -42,11 +42,6 @@ export class FetchError extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.redirects = details.redirects;
   }
-
-  /** True for failures that say something about the network rather than the source (all-sources-down check). */
-  get isNetworkLevel(): boolean {
-    return this.code === 'DNS' || this.code === 'CONNECTION' || this.code === 'UPSTREAM_TIMEOUT';
-  }
 }
 
 export function isFetchError(err: unknown): err is FetchError {
