@@ -91,3 +91,29 @@ export async function startHarness(opts: TestAppOptions = {}): Promise<Harness> 
   };
   return harness;
 }
+
+/** Milliseconds from navigation start until the page marked itself rendered. */
+export async function pageLoadMs(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const ready = document.body.dataset.ready;
+    const mark = performance.getEntriesByName(`newsdesk:ready:${ready}`).at(-1);
+    return mark ? mark.startTime : Number.NaN;
+  });
+}
+
+/** Page errors and console errors, to assert a page ran cleanly. */
+export function collectErrors(page: Page, ignore: RegExp[] = []): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    if (!ignore.some((re) => re.test(text))) errors.push(`console: ${text}`);
+  });
+  return errors;
+}
+
+/** True when nothing on the page is wider than the viewport (usable on a phone without sideways scroll). */
+export async function fitsViewport(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}

@@ -66,7 +66,10 @@ export function notice(kind: 'info' | 'error' | 'warn' | 'ok', ...children: Chil
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.status === 401) return t('auth.needed');
-    const fields = err.fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message));
+    // Field details often repeat the message; add only what it does not already say.
+    const fields = err.fields
+      .filter((f) => !err.message.includes(f.message))
+      .map((f) => (f.path ? `${f.path}: ${f.message}` : f.message));
     return fields.length ? `${err.message} — ${fields.join('; ')}` : err.message;
   }
   if (err instanceof Error) return err.message;

@@ -1,0 +1,209 @@
+// The operator's pages in a real browser: overview, executions (live progress, cancel), schedules
+// (instant cron validation), settings, language switch, phone width, and inert hostile text.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/app.ts';
+import { collectErrors, fitsViewport, pageLoadMs, startHarness, type Harness } from './harness.ts';
+
+describe('dashboard: operations pages', () => {
+  let h: Harness;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    h = await startHarness();
+    page = await h.page();
+    errors = collectErrors(page);
+  });
+  afterAll(() => h?.close());
+
+  const api = async (method: string, url: string, payload?: unknown) => {
+    const res = await h.t.http.inject({ method: method as 'GET', url, payload: payload as object });
+    return res.json();
+  };
+
+  it('serves the shell with a strict CSP and redirects / to /ui/', async () => {
+    const root = await h.t.http.inject({ method: 'GET', url: '/' });
+    expect(root.statusCode).toBe(302);
+    expect(root.headers.location).toBe('/ui/');
+    const shell = await h.t.http.inject({ method: 'GET', url: '/ui/executions/whatever' });
+    expect(shell.statusCode).toBe(200);
+    expect(shell.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(shell.body).toMatch(/<script type="module" src="\/ui\/assets\/app\.[0-9a-f]{12}\.js">/);
+    const stale = await h.t.http.inject({ method: 'GET', url: '/ui/assets/app.000000000000.js' });
+    expect(stale.statusCode).toBe(404);
+  });
+
+  it('loads every operations page in Chinese, cleanly, at desktop and phone widths', async () => {
+    const phone = await h.newPage({ width: 375, height: 780 });
+    const phoneErrors = collectErrors(phone);
+    for (const [path, name, heading] of [
+      ['/', 'overview', '概览'],
+      ['/executions', 'executions', '执行记录'],
+      ['/schedules', 'schedules', '定时任务'],
+      ['/settings', 'settings', '设置'],
+    ] as const) {
+      await h.open(page, path);
+      expect(await page.locator('h1').first().textContent()).toBe(heading);
+      expect(await page.evaluate(() => document.body.dataset.ready)).toBe(name);
+      expect(await pageLoadMs(page)).toBeGreaterThan(0);
+      await h.screenshot(page, name);
+      await h.open(phone, path);
+      expect(await fitsViewport(phone), `${path} fits 375 px`).toBe(true);
+      await h.screenshot(phone, `${name}-375`);
+    }
+    await phone.close();
+    expect(phoneErrors).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('switches to English and keeps the choice across a reload', async () => {
+    await h.open(page, '/schedules');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Schedules');
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'schedules');
+    expect(await page.locator('h1').textContent()).toBe('Schedules');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === '定时任务');
+  });
+
+  it('validates a cron expression as it is typed and shows the next five runs', async () => {
+    await h.open(page, '/schedules');
+    const card = page.locator('section.schedule[data-name="maintenance.cleanup"]');
+    const cron = card.locator('input[name="cron"]');
+    await expect.poll(() => card.locator('.next-runs li').count()).toBe(5);
+
+    await cron.fill('61 * * * *');
+    await expect.poll(() => card.locator('.cron-error').textContent()).not.toBe('');
+    expect(await cron.getAttribute('aria-invalid')).toBe('true');
+    expect(await card.locator('.next-runs li').count()).toBe(0);
+    await h.screenshot(page, 'schedules-invalid-cron');
+
+    await cron.fill('30 7 * * 1-5');
+    await expect.poll(() => card.locator('.next-runs li').count()).toBe(5);
+    expect(await card.locator('.cron-error').textContent()).toBe('');
+    const times = await card.locator('.next-runs time').allTextContents();
+    for (const time of times) expect(time).toMatch(/ 07:30$/);
+    await h.screenshot(page, 'schedules-valid-cron');
+
+    await card.locator('button[data-action="save"]').click();
+    await page.waitForFunction(() => document.querySelector('.toast')?.textContent?.includes('已保存'));
+    const stored = (await api('GET', '/api/schedules')).items[0];
+    expect(stored.cron).toBe('30 7 * * 1-5');
+  });
+
+  it('disables and enables a schedule', async () => {
+    await h.open(page, '/schedules');
+    const toggle = page.locator('section.schedule[data-name="maintenance.cleanup"] input[name="enabled"]');
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await waitFor(async () => (await api('GET', '/api/schedules')).items[0].enabled === false);
+    await toggle.click();
+    await waitFor(async () => (await api('GET', '/api/schedules')).items[0].enabled === true);
+  });
+
+  it('starts a task from the page and watches its progress bar advance live', async () => {
+    await h.open(page, '/executions');
+    await page.click('#run-task summary');
+    await page.selectOption('#run-task-name', 'diagnostics.sleep');
+    await page.fill('#run-task-payload', '{"ms": 2400, "steps": 8}');
+    await page.click('#run-task-submit');
+    await page.waitForFunction(() => document.body.dataset.ready === 'execution');
+    // Record every value the bar shows, as the browser sees it.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const bar = document.getElementById('exec-progress')!;
+      new MutationObserver(() => {
+        const v = bar.dataset.current ?? '';
+        if (v && seen.at(-1) !== v) seen.push(v);
+      }).observe(bar, { attributes: true });
+    });
+    await page.waitForFunction(
+      () => document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === 'succeeded',
+      undefined,
+      { timeout: 15_000 },
+    );
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen.map(Number));
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(8);
+    expect(await page.locator('#count-success').textContent()).toBe('8');
+    await expect.poll(() => page.locator('#exec-logs li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#cancel-execution').isHidden()).toBe(true);
+    await h.screenshot(page, 'execution-succeeded');
+  });
+
+  it('shows a running task on the overview and executions list, updating live', async () => {
+    await h.open(page, '/');
+    const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+      payload: { ms: 1500, steps: 5 },
+    });
+    const row = page.locator(`tr.exec-row[data-id="${executionId}"]`);
+    await row.waitFor();
+    await page.waitForFunction(
+      (id) =>
+        Number(document.querySelector(`tr[data-id="${id}"] .progress`)?.getAttribute('data-current')) >= 2,
+      executionId,
+    );
+    await h.screenshot(page, 'overview-running');
+    await page.waitForFunction(
+      (id) => document.querySelector(`tr[data-id="${id}"]`)?.getAttribute('data-status') === 'succeeded',
+      executionId,
+      { timeout: 10_000 },
+    );
+  });
+
+  it('cancels a running task', async () => {
+    const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+      payload: { ms: 30_000, steps: 300 },
+    });
+    await h.open(page, `/executions/${executionId}`);
+    await page.waitForFunction(() => Number(document.getElementById('exec-progress')?.dataset.current) >= 1);
+    await page.click('#cancel-execution');
+    await page.waitForFunction(
+      () => document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === 'cancelled',
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect((await api('GET', `/api/executions/${executionId}`)).status).toBe('cancelled');
+    await h.screenshot(page, 'execution-cancelled');
+  });
+
+  it('filters the history and shows an error with its stack', async () => {
+    const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+      payload: { ms: 10, steps: 1, fail: 'permanent' },
+    });
+    await waitFor(async () => (await api('GET', `/api/executions/${executionId}`)).status === 'failed');
+    await h.open(page, '/executions?status=failed');
+    expect(await page.locator('tr.exec-row').count()).toBe(1);
+    expect(await page.locator('#stats-table').textContent()).toContain('diagnostics.sleep');
+    await page.click(`tr.exec-row[data-id="${executionId}"] a`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'execution');
+    expect(await page.locator('#exec-error').textContent()).toContain('failing permanently as asked');
+    expect(await page.locator('#exec-error pre.stack').textContent()).toContain('PermanentFailure');
+    await h.screenshot(page, 'execution-failed');
+    // The filter form writes the URL: a reload shows the same list.
+    await h.open(page, '/executions');
+    await page.click('#exec-filters >> xpath=..//summary');
+    await page.check('#exec-filters input[value="cancelled"]');
+    await page.click('#exec-filters button[type="submit"]');
+    await page.waitForFunction(
+      () => location.search.includes('status=cancelled') && document.body.dataset.ready === 'executions',
+    );
+    expect(await page.locator('tr.exec-row').count()).toBe(1);
+    expect(await page.locator('tr.exec-row').getAttribute('data-status')).toBe('cancelled');
+  });
+
+  it('renders hostile text inert', async () => {
+    const name = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    await api('POST', '/api/schedules', { name, task: 'diagnostics.noop', cron: '0 0 1 1 *' });
+    await h.open(page, '/schedules');
+    const title = page.locator('section.schedule h2', { hasText: '<img' });
+    expect(await title.textContent()).toBe(name);
+    expect(await page.locator('section.schedule img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});
