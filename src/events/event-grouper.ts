@@ -33,6 +33,8 @@ import { genericTokenHashes } from './tokenize.ts';
 
 /** LSH candidates below this headline/body similarity are not worth scoring for their signature alone. */
 const LSH_CANDIDATE_FLOOR = 0.3;
+/** The most similar LSH candidates scored per article (near-duplicates are among the first few). */
+const MAX_LSH_CANDIDATES = 16;
 /** A title-term candidate must share at least this share of the article's title weight to be scored. */
 const TERM_CANDIDATE_FLOOR = 0.08;
 
@@ -286,11 +288,17 @@ export class EventGrouper {
     this.forEachDfTerm(member.fingerprint, (term) => this.termDf.set(term, (this.termDf.get(term) ?? 0) + 1));
   }
 
+  private mass(terms: Uint32Array): number {
+    let mass = 0;
+    for (let i = 0; i < terms.length; i++) mass += this.weightOf(terms[i]);
+    return mass;
+  }
+
   private index(member: MemberNode): void {
     const fp = member.fingerprint;
-    member.titleMass = this.weights(fp.titleTerms).mass;
-    member.originalMass = this.weights(fp.originalTitleTerms).mass;
-    member.leadMass = this.weights(fp.leadTerms).mass;
+    member.titleMass = this.mass(fp.titleTerms);
+    member.originalMass = this.mass(fp.originalTitleTerms);
+    member.leadMass = this.mass(fp.leadTerms);
     this.members.set(member.id, member);
     this.nd.add(member);
     for (const cve of member.focalCves) this.cvePostings.add(cve, member);
@@ -363,6 +371,13 @@ export class EventGrouper {
 
   /** Members worth scoring: near-duplicate and CVE candidates always, the best title/entity matches next. */
   private candidates(p: Probe): MemberNode[] {
+    if (this.opts.exhaustive) {
+      const all: MemberNode[] = [];
+      for (const m of this.members.values()) if (Math.abs(m.at - p.at) <= this.opts.windowMs) all.push(m);
+      this.lastStats.reached += all.length;
+      this.lastStats.scored += all.length;
+      return all;
+    }
     const stamp = ++this.stamp;
     const reached: MemberNode[] = [];
     const windowMs = this.opts.windowMs;
@@ -377,9 +392,8 @@ export class EventGrouper {
       m.acc += acc;
       if (forced) m.forced = true;
     };
-    for (const match of this.nd.query(p.fingerprint)) {
-      if (match.similarity >= LSH_CANDIDATE_FLOOR) reach(match.doc, true, 0);
-    }
+    const similar = this.nd.query(p.fingerprint, { minSimilarity: LSH_CANDIDATE_FLOOR });
+    for (let i = 0; i < similar.length && i < MAX_LSH_CANDIDATES; i++) reach(similar[i].doc, true, 0);
     for (const cve of p.focalCves) for (const m of this.cvePostings.get(cve)) reach(m, true, 0);
     for (const entity of p.fingerprint.entities) {
       const share = 0.5 * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);

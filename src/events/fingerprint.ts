@@ -5,7 +5,7 @@ import { combine32, tokenHash } from './hash.ts';
 import { entityKeys, extractCves, normalizeCve, type EntityKey } from './keys.ts';
 import { minHash, oneMinHash, type Signature } from './minhash.ts';
 import { simHash, simHashToHex } from './simhash.ts';
-import { tokenize, type CjkMode } from './tokenize.ts';
+import { scanTokenHashes, tokenize, type CjkMode } from './tokenize.ts';
 
 export const FINGERPRINT_VERSION = 1;
 /** Slots of the headline signature (21 bands × 3 rows in the index). */
@@ -38,22 +38,23 @@ export interface ArticleFingerprint {
   simhash: string;
 }
 
-function distinctSorted(hashes: number[]): Uint32Array {
-  const arr = Uint32Array.from(hashes).sort();
+/** Sorted distinct values; sorts a copy (or `values` itself when `inPlace`). */
+function distinctSorted(values: ArrayLike<number>, inPlace = false): Uint32Array {
+  const arr =
+    inPlace && values instanceof Uint32Array ? values : new Uint32Array(values as ArrayLike<number>);
+  arr.sort();
   let n = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[i - 1]) arr[n++] = arr[i];
   return arr.slice(0, n);
 }
 
-function shingleHashes(tokens: string[]): number[] {
-  if (tokens.length < 2) return tokens.map(tokenHash);
-  const out = new Array<number>(tokens.length - 1);
-  let prev = tokenHash(tokens[0]);
-  for (let i = 1; i < tokens.length; i++) {
-    const cur = tokenHash(tokens[i]);
-    out[i - 1] = combine32(prev, cur);
-    prev = cur;
-  }
+const combine = combine32;
+
+/** Word-pair shingles: order-sensitive, so reworded text scores lower than a reprint. */
+function shingleHashes(tokens: Uint32Array): Uint32Array {
+  if (tokens.length < 2) return tokens.slice();
+  const out = new Uint32Array(tokens.length - 1);
+  for (let i = 1; i < tokens.length; i++) out[i - 1] = combine(tokens[i - 1], tokens[i]);
   return out;
 }
 
@@ -72,7 +73,7 @@ export function fingerprintArticle(
   const leadTerms = distinctSorted(leadTokens);
   const bodyText = (article.text ?? '').slice(0, bodyChars);
   const body = bodyText.trim()
-    ? oneMinHash(distinctSorted(shingleHashes(tokenize(bodyText, tok))), BODY_SIGNATURE_SIZE)
+    ? oneMinHash(distinctSorted(shingleHashes(scanTokenHashes(bodyText, tok)), true), BODY_SIGNATURE_SIZE)
     : null;
   const cves = new Set<string>();
   for (const id of article.cves ?? []) {

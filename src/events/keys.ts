@@ -71,7 +71,8 @@ export function entityKeys(entities: readonly (string | EntityInput)[] | null | 
     const name = input.name?.trim();
     if (!name) continue;
     const key = normalizeEntityName(name);
-    if (key.length < 2 && !/[^\x00-\x7f]/.test(key)) continue;
+    // A lone ASCII letter or digit identifies nothing; a lone Chinese character may (e.g. a company short name).
+    if (key.length === 0 || (key.length === 1 && key.charCodeAt(0) < 128)) continue;
     const type = (input.type ?? 'other').toLowerCase();
     const known = byKey.get(key);
     // Keep the strongest type when enrichment tagged the same name twice.

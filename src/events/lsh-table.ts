@@ -1,6 +1,6 @@
 // LSH banding over MinHash signatures: documents that agree on every row of some band share a bucket.
 // Buckets are capped (most recent kept), so a lookup costs at most bands × cap whatever the archive size.
-import { combine32 } from './hash.ts';
+import { combine32, KEY_MASK } from './hash.ts';
 import type { Signature } from './minhash.ts';
 
 export interface LshTableOptions {
@@ -27,7 +27,7 @@ export class LshTable<T> {
     let h = band + 1;
     const start = band * this.rows;
     for (let r = 0; r < this.rows; r++) h = combine32(h, sig[start + r]);
-    return h;
+    return h & KEY_MASK;
   }
 
   add(entry: T, sig: Signature): void {

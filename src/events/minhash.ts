@@ -1,6 +1,8 @@
 // MinHash signatures over sets of 32-bit shingle hashes; the fraction of equal slots estimates Jaccard.
 import { mix32 } from './hash.ts';
 
+const mix = mix32;
+
 export type Signature = Uint32Array;
 
 const EMPTY = 0xffffffff;
@@ -24,19 +26,27 @@ function seeds(count: number, salt: number): { xor: Uint32Array; mul: Uint32Arra
 /**
  * Classic MinHash: `size` hash functions, each set element hashed by every one. O(n·size); used for short
  * texts (headline + summary) where a one-permutation sketch would leave most slots empty.
+ * Elements are already well-mixed 32-bit hashes, so each function is a multiply-add permutation of them
+ * compared as signed integers (another fixed order): two instructions per element and slot.
  */
 export function minHash(hashes: ArrayLike<number>, size: number, salt = 0x5eed): Signature {
-  const { xor, mul } = seeds(size, salt);
-  const sig = new Uint32Array(size).fill(EMPTY);
-  for (let j = 0; j < hashes.length; j++) {
-    const x = hashes[j];
-    for (let i = 0; i < size; i++) {
-      let h = Math.imul(x ^ xor[i], mul[i]);
-      h = (h ^ (h >>> 15)) >>> 0;
-      if (h < sig[i]) sig[i] = h;
+  if (hashes.length === 0) return new Uint32Array(size).fill(EMPTY);
+  const { xor: add, mul } = seeds(size, salt);
+  const values = Int32Array.from(hashes);
+  const sig = new Int32Array(size);
+  const n = values.length;
+  // Hash function outer, elements inner: the running minimum stays in a register.
+  for (let i = 0; i < size; i++) {
+    const a = mul[i] | 0;
+    const b = add[i] | 0;
+    let min = (Math.imul(values[0], a) + b) | 0;
+    for (let j = 1; j < n; j++) {
+      const h = (Math.imul(values[j], a) + b) | 0;
+      if (h < min) min = h;
     }
+    sig[i] = min;
   }
-  return sig;
+  return new Uint32Array(sig.buffer);
 }
 
 /**
@@ -48,7 +58,7 @@ export function oneMinHash(hashes: ArrayLike<number>, size: number, salt = 0xb0d
   if (hashes.length === 0) return sig;
   const range = Math.floor(0x100000000 / size);
   for (let j = 0; j < hashes.length; j++) {
-    const h = mix32(hashes[j] ^ salt);
+    const h = mix(hashes[j] ^ salt);
     const bin = Math.min(size - 1, Math.floor(h / range));
     const offset = h - bin * range;
     if (offset < sig[bin]) sig[bin] = offset;
@@ -59,7 +69,7 @@ export function oneMinHash(hashes: ArrayLike<number>, size: number, salt = 0xb0d
       const from = sig[(i + step) % size];
       if (from !== EMPTY && from < range) {
         // Offset by the distance so a borrowed value never equals a real one by accident.
-        sig[i] = (range + mix32(from + step * 0x9e3779b1)) >>> 0;
+        sig[i] = (range + mix(from + step * 0x9e3779b1)) >>> 0;
         break;
       }
     }

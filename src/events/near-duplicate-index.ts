@@ -25,8 +25,10 @@ export interface NearDuplicateMatch<T extends NearDuplicateDoc = NearDuplicateDo
 }
 
 export interface NearDuplicateIndexOptions {
-  /** Most recent documents kept per LSH bucket; bounds the cost of a query. Default 48. */
+  /** Most recent documents kept per LSH bucket; bounds the cost of a query. Default 24. */
   bucketCap?: number;
+  /** Candidates verified per query, those sharing the most buckets first. Default 64. */
+  maxVerified?: number;
 }
 
 export interface NearDuplicateQueryOptions {
@@ -48,11 +50,13 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
   private readonly lead: LshTable<T>;
   private readonly body: LshTable<T>;
   private readonly byTime = new MinHeap<T>();
+  private readonly maxVerified: number;
   /** Candidates examined by the last query (before verification); exposed for cost tests and benchmarks. */
   lastCandidateCount = 0;
 
   constructor(options: NearDuplicateIndexOptions = {}) {
-    const bucketCap = options.bucketCap ?? 48;
+    const bucketCap = options.bucketCap ?? 24;
+    this.maxVerified = options.maxVerified ?? 64;
     this.lead = new LshTable<T>({ bands: LEAD_BANDS, rows: LEAD_ROWS, bucketCap });
     this.body = new LshTable<T>({ bands: BODY_BANDS, rows: BODY_ROWS, bucketCap });
   }
@@ -104,17 +108,25 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
 
   /** Candidates sharing an LSH bucket with `fingerprint`, with verified similarity, best first. */
   query(fingerprint: ArticleFingerprint, options: NearDuplicateQueryOptions = {}): NearDuplicateMatch<T>[] {
-    const seen = new Set<T>();
+    // Count shared buckets per candidate: near-duplicates share many, chance collisions one.
+    const hits = new Map<T, number>();
     const collect = (doc: T) => {
-      seen.add(doc);
+      hits.set(doc, (hits.get(doc) ?? 0) + 1);
     };
     if (!isEmptySignature(fingerprint.lead)) this.lead.forEachCandidate(fingerprint.lead, collect);
     if (fingerprint.body && !isEmptySignature(fingerprint.body))
       this.body.forEachCandidate(fingerprint.body, collect);
-    this.lastCandidateCount = seen.size;
+    this.lastCandidateCount = hits.size;
+    let verify: Iterable<T> = hits.keys();
+    if (hits.size > this.maxVerified) {
+      verify = [...hits]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, this.maxVerified)
+        .map(([doc]) => doc);
+    }
     const min = options.minSimilarity ?? 0;
     const matches: NearDuplicateMatch<T>[] = [];
-    for (const doc of seen) {
+    for (const doc of verify) {
       if (doc.id === options.excludeId) continue;
       const lead = signatureSimilarity(fingerprint.lead, doc.fingerprint.lead);
       const body =

@@ -17,10 +17,12 @@ export interface GroupingOptions {
   maxFocalCves?: number;
   /** Most recent members kept per CVE / entity / title term key. Default 64. */
   postingCap?: number;
-  /** Most recent members kept per LSH bucket. Default 48. */
+  /** Most recent members kept per LSH bucket. Default 24. */
   bucketCap?: number;
   /** Title-term candidates fully scored per article (CVE and near-duplicate candidates always are). Default 32. */
   maxTermCandidates?: number;
+  /** Score every member in the window instead of indexed candidates (all-pairs): for baselines and checks. */
+  exhaustive?: boolean;
   cjk?: CjkMode;
   /** Body characters read for the body signature. Default 2000. */
   bodyChars?: number;
@@ -47,8 +49,9 @@ export function resolveGroupingOptions(options: GroupingOptions = {}): ResolvedG
     mergeThreshold: options.mergeThreshold ?? 0.5,
     maxFocalCves: options.maxFocalCves ?? 4,
     postingCap: options.postingCap ?? 64,
-    bucketCap: options.bucketCap ?? 48,
+    bucketCap: options.bucketCap ?? 24,
     maxTermCandidates: options.maxTermCandidates ?? 32,
+    exhaustive: options.exhaustive ?? false,
     cjk: options.cjk ?? 'bigram',
     bodyChars: options.bodyChars ?? 2000,
     clock: options.clock ?? Date.now,

@@ -3,6 +3,8 @@
 import { ValidationError } from '../errors.ts';
 import { mix32 } from './hash.ts';
 
+const mix = mix32;
+
 export interface SimHash64 {
   hi: number;
   lo: number;
@@ -10,20 +12,27 @@ export interface SimHash64 {
 
 /** SimHash of a bag of 32-bit token hashes (repeats count as weight). */
 export function simHash(hashes: ArrayLike<number>): SimHash64 {
-  const votes = new Int32Array(64);
-  for (let j = 0; j < hashes.length; j++) {
-    const lo = hashes[j] >>> 0;
-    const hi = mix32(lo ^ 0x2545f491);
-    for (let bit = 0; bit < 32; bit++) {
-      votes[bit] += (lo >>> bit) & 1 ? 1 : -1;
-      votes[bit + 32] += (hi >>> bit) & 1 ? 1 : -1;
+  // Count set bits per position (visiting set bits only); a bit is set in the result where ones outvote zeros.
+  const ones = new Int32Array(64);
+  const n = hashes.length;
+  for (let j = 0; j < n; j++) {
+    // Token hashes are 30-bit keys: re-mix so all 64 positions carry information.
+    let lo = mix(hashes[j] ^ 0x6a09e667) | 0;
+    let hi = mix(hashes[j] ^ 0x2545f491) | 0;
+    while (lo !== 0) {
+      ones[31 - Math.clz32(lo & -lo)]++;
+      lo &= lo - 1;
+    }
+    while (hi !== 0) {
+      ones[63 - Math.clz32(hi & -hi)]++;
+      hi &= hi - 1;
     }
   }
   let lo = 0;
   let hi = 0;
   for (let bit = 0; bit < 32; bit++) {
-    if (votes[bit] > 0) lo |= 1 << bit;
-    if (votes[bit + 32] > 0) hi |= 1 << bit;
+    if (2 * ones[bit] > n) lo |= 1 << bit;
+    if (2 * ones[bit + 32] > n) hi |= 1 << bit;
   }
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }

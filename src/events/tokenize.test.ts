@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { genericTokenHashes, stemEnglish, tokenize } from './tokenize.ts';
+import { genericTokenHashes, scanTokenHashes, stemEnglish, tokenize } from './tokenize.ts';
 import { tokenHash } from './hash.ts';
 
 describe('tokenize', () => {
@@ -50,5 +50,14 @@ describe('tokenize', () => {
     }
     expect(generic.has(tokenHash('ivanti'))).toBe(false);
     expect(generic.has(tokenHash('航空'))).toBe(false);
+  });
+
+  it('hashes long text without building strings, consistently with tokenize', () => {
+    const chinese = '研究人员披露LDAP漏洞利用代码，可致域控制器崩溃的问题';
+    expect(Array.from(scanTokenHashes(chinese))).toEqual(tokenize(chinese).map(tokenHash));
+    // Latin words are not stemmed on this path, stopwords are still dropped.
+    expect(Array.from(scanTokenHashes('The attackers exploited it'))).toEqual(
+      ['attackers', 'exploited'].map(tokenHash),
+    );
   });
 });
