@@ -174,7 +174,7 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
     it('caps page size at 500 and defaults to 50', async () => {
       const t = task('page');
       const rows = Array.from({ length: 60 }, (_, i) => exec(t, { createdAt: 1_760_000_000_000 + i }));
-      for (const r of rows) await store.executions.create(r);
+      await Promise.all(rows.map((r) => store.executions.create(r)));
       expect((await store.executions.list({ task: t })).items).toHaveLength(50);
       expect((await store.executions.list({ task: t, limit: 10_000 })).items).toHaveLength(60);
       expect((await store.executions.list({ task: t, limit: 0 })).items).toHaveLength(1);
@@ -294,8 +294,12 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
       const other = await secondHandle(s);
       const now = Date.now();
       const created = new Set<string>();
-      for (let i = 0; i < 40; i++)
-        created.add((await s.executions.create(exec(`claim.${i % 4}`, { createdAt: now - 1000 }))).id);
+      const rows = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          s.executions.create(exec(`claim.${i % 4}`, { createdAt: now - 1000 })),
+        ),
+      );
+      for (const e of rows) created.add(e.id);
 
       const claimed: string[] = [];
       async function drain(handle: Store, owner: string): Promise<void> {
