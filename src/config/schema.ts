@@ -1,6 +1,7 @@
 // One zod schema over the environment. Every key: a default, one doc line, validation.
 import { z } from 'zod';
 import { isValidTimeZone } from '../time.ts';
+import { digestConfigSpec } from './digest-spec.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -31,6 +32,7 @@ export const configSpec = {
   ],
   NEWSDESK_SCHEDULER_REFRESH_MS: [int(100).default(5_000), 'How often the scheduler re-reads schedules edited by other processes.'],
   NEWSDESK_DEFAULT_MISFIRE_GRACE_MS: [int(0).default(300_000), 'Default misfire grace for new schedules.'],
+  ...digestConfigSpec,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Spec = typeof configSpec;

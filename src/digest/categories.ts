@@ -1,5 +1,6 @@
 // Digest sections: which categories exist, their order, and which show even when empty.
 import { z } from 'zod';
+import { DEFAULT_CATEGORY_ENTRIES, FALLBACK_CATEGORY_NAME } from '../config/categories.ts';
 
 export interface CategorySpec {
   name: string;
@@ -7,16 +8,10 @@ export interface CategorySpec {
   showWhenEmpty: boolean;
 }
 
-export const DEFAULT_CATEGORIES: readonly CategorySpec[] = Object.freeze([
-  { name: '金融业网络安全事件', showWhenEmpty: true },
-  { name: '重大网络安全事件', showWhenEmpty: true },
-  { name: '重大数据泄露事件', showWhenEmpty: true },
-  { name: '重大漏洞风险提示', showWhenEmpty: true },
-  { name: '其他', showWhenEmpty: false },
-]);
+export const DEFAULT_CATEGORIES: readonly CategorySpec[] = DEFAULT_CATEGORY_ENTRIES;
 
 /** Items whose category is not in the list land here. */
-export const FALLBACK_CATEGORY = '其他';
+export const FALLBACK_CATEGORY = FALLBACK_CATEGORY_NAME;
 
 export const categorySpecSchema = z.object({
   name: z.string().trim().min(1),

@@ -2,6 +2,9 @@
 import { sql, type Kysely } from 'kysely';
 import { pendingMigrations, runMigrations } from './migrate.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
+import { SqlDeliveryChannelsRepo } from './repos/delivery-channels-repo.ts';
+import { SqlDigestArticlesReadModel } from './repos/digest-articles-read-model.ts';
+import { SqlDigestsRepo } from './repos/digests-repo.ts';
 import { SqlExecutionsRepo } from './repos/executions-repo.ts';
 import { SqlLocksRepo } from './repos/locks-repo.ts';
 import { SqlSchedulesRepo } from './repos/schedules-repo.ts';
@@ -23,6 +26,9 @@ class SqlStore implements Store {
   readonly schedules: SqlSchedulesRepo;
   readonly locks: SqlLocksRepo;
   readonly settings: SqlSettingsRepo;
+  readonly digests: SqlDigestsRepo;
+  readonly deliveryChannels: SqlDeliveryChannelsRepo;
+  readonly digestArticles: SqlDigestArticlesReadModel;
   readonly #db: Kysely<Database>;
   readonly #schema: string | undefined;
   #closed: Promise<void> | undefined;
@@ -35,6 +41,9 @@ class SqlStore implements Store {
     this.schedules = new SqlSchedulesRepo(db);
     this.locks = new SqlLocksRepo(db);
     this.settings = new SqlSettingsRepo(db);
+    this.digests = new SqlDigestsRepo(db);
+    this.deliveryChannels = new SqlDeliveryChannelsRepo(db);
+    this.digestArticles = new SqlDigestArticlesReadModel(db);
   }
 
   async migrate(): Promise<void> {

@@ -1,6 +1,8 @@
 // Kysely table interfaces: the database shape as stored. JSON lives in TEXT columns (serialised by the repos),
 // booleans are integers 0/1, instants are epoch milliseconds (bigint in PostgreSQL), ids are app-made TEXT.
 import type { Generated } from 'kysely';
+import type { ContentTables } from './schema-content.ts';
+import type { DigestTables } from './schema-digests.ts';
 
 export interface ExecutionsTable {
   id: string;
@@ -95,7 +97,7 @@ export interface RevisionsTable {
   value: number;
 }
 
-export interface Database {
+export interface Database extends ContentTables, DigestTables {
   executions: ExecutionsTable;
   execution_logs: ExecutionLogsTable;
   schedules: SchedulesTable;

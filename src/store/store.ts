@@ -1,4 +1,5 @@
 // The Store: one handle over the database with a repository per aggregate.
+import type { DeliveryChannelsRepo, DigestArticlesReadModel, DigestsRepo } from './digest-types.ts';
 import type { Dialect, ExecutionsRepo, LocksRepo, SchedulesRepo, SettingsRepo } from './types.ts';
 
 export interface Store {
@@ -7,6 +8,10 @@ export interface Store {
   readonly schedules: SchedulesRepo;
   readonly locks: LocksRepo;
   readonly settings: SettingsRepo;
+  readonly digests: DigestsRepo;
+  readonly deliveryChannels: DeliveryChannelsRepo;
+  /** Read-only view over articles for digest selection. */
+  readonly digestArticles: DigestArticlesReadModel;
   /** Apply pending migrations; safe when several processes call it at once. */
   migrate(): Promise<void>;
   /** True when the database answers and migrations are applied. */

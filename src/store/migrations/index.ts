@@ -2,7 +2,11 @@
 // A migration that must differ per dialect asks isPostgres(db) (see dialect.ts).
 import type { Migration } from 'kysely';
 import { coreMigration } from './0001_core.ts';
+import { contentMigration } from './0002_content.ts';
+import { digestsMigration } from './0005_digests.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
+  '0002_content': contentMigration,
+  '0005_digests': digestsMigration,
 };
