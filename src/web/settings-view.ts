@@ -2,7 +2,7 @@
 // The configuration comes from the environment, so these are read-only views.
 import { printableConfig } from '../config/config.ts';
 import { configSpec, SECRET_KEYS, type RawConfig } from '../config/schema.ts';
-import { DEFAULT_CATEGORIES, type CategorySpec } from '../digest/categories.ts';
+import { digestSettings } from '../config/digest-spec.ts';
 
 export interface ConfigEntry {
   key: string;
@@ -47,13 +47,21 @@ export function configEntries(raw: Readonly<RawConfig>): ConfigEntry[] {
 export interface BootData {
   timezone: string;
   authRequired: boolean;
-  categories: CategorySpec[];
+  /** Digest sections in order; also the classes enrichment files articles under. */
+  categories: { name: string; showWhenEmpty: boolean }[];
 }
 
-export function bootData(config: { timezone: string; apiToken?: string }): BootData {
+export function bootData(config: {
+  timezone: string;
+  apiToken?: string;
+  raw: Readonly<RawConfig>;
+}): BootData {
   return {
     timezone: config.timezone,
     authRequired: Boolean(config.apiToken),
-    categories: DEFAULT_CATEGORIES.map((c) => ({ ...c })),
+    categories: digestSettings(config.raw).categories.map((c) => ({
+      name: c.name,
+      showWhenEmpty: c.showWhenEmpty,
+    })),
   };
 }

@@ -104,6 +104,12 @@ function renderHeader(): void {
       authButton,
     ),
   );
+  // On a phone the nav scrolls sideways: keep the current page's tab in view.
+  const nav = header.querySelector<HTMLElement>('.nav');
+  const active = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+  if (nav && active && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = active.offsetLeft - (nav.clientWidth - active.offsetWidth) / 2;
+  }
 }
 
 let pendingLogin: Promise<boolean> | undefined;
