@@ -4,7 +4,7 @@
 // and the baseline cost of spawning a process per task, with ratios. Figures vary on shared machines:
 // quote medians of several runs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
@@ -155,15 +155,30 @@ async function cronLateness(app: App): Promise<{ endToEnd: number[]; schedulerLa
   return { endToEnd: endToEnd.slice(1), schedulerLag: app.schedulerStats().recentLagMs.slice(-CRON_FIRES) };
 }
 
-/** RSS of the real service (`newsdesk serve` in a child process) a few seconds after it started. */
-async function idleServiceRss(dataDir: string): Promise<{ rssMb: number; startMs: number }> {
+/**
+ * RSS of the real service a few seconds after start, launched exactly as `npm start` launches it (the
+ * script from package.json, with NEWSDESK_PORT=0); read from the service's own /metrics.
+ */
+async function idleServiceRss(dataDir: string): Promise<{ rssMb: number; startMs: number; command: string }> {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const command = pkg.scripts.start;
   const t0 = now();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NEWSDESK_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
+  const child = spawn('sh', ['-c', `exec ${command}`], {
     cwd: ROOT,
-    env: { ...env, NEWSDESK_DATA_DIR: dataDir, NEWSDESK_PORT: '0', NEWSDESK_LOG_LEVEL: 'info' },
+    env: {
+      ...env,
+      PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${env.PATH ?? ''}`,
+      NEWSDESK_DATA_DIR: dataDir,
+      NEWSDESK_PORT: '0',
+      NEWSDESK_LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true, // its own process group: the launcher and the service stop together
   });
+  const exited = new Promise((r) => child.once('exit', r));
   try {
     const address = await new Promise<string>((resolve, reject) => {
       let buf = '';
@@ -181,10 +196,10 @@ async function idleServiceRss(dataDir: string): Promise<{ rssMb: number; startMs
     const text = await res.body.text();
     await pool.close();
     const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
-    return { rssMb: rss / 1024 / 1024, startMs };
+    return { rssMb: rss / 1024 / 1024, startMs, command };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
   }
 }
 
@@ -216,7 +231,9 @@ async function main(): Promise<void> {
   );
   try {
     const idle = await idleServiceRss(path.join(dir, 'idle'));
-    log(`idle service RSS: ${idle.rssMb.toFixed(1)} MB (started in ${ms(idle.startMs)})`);
+    log(
+      `idle service RSS: ${idle.rssMb.toFixed(1)} MB (\`${idle.command}\`, listening after ${ms(idle.startMs)})`,
+    );
 
     const spawnMs = await spawnBaseline();
     log(

@@ -40,7 +40,9 @@ export class EmbeddedEngine implements TaskEngine {
   readonly bus: ExecutionEventBus;
   private readonly running = new Map<string, RunningExecution>();
   private readonly runningPerTask = new Map<string, number>();
-  private readonly owner = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  // Read once: os.hostname() is a system call, and fill() claims once per execution.
+  private readonly host = os.hostname();
+  private readonly owner = `${this.host}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   private readonly deps: RunnerDeps;
   private started = false;
   private stopping = false;
@@ -159,7 +161,7 @@ export class EmbeddedEngine implements TaskEngine {
         leaseMs: this.opts.leaseMs,
         limit: 1,
         excludeTasks: exclude,
-        host: os.hostname(),
+        host: this.host,
         pid: process.pid,
       });
       if (claimed.length === 0) return;
