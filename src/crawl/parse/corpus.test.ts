@@ -253,6 +253,7 @@ describe('feed corpus', () => {
     );
     for (const f of failures) console.log(`  FAIL ${f}`);
     expect(cjkFffd).toBe(0);
-    expect(rate).toBeGreaterThanOrEqual(97);
+    // Target is 97 %; every case passes today, so any regression fails here.
+    expect(failures).toEqual([]);
   });
 });
