@@ -134,6 +134,8 @@ export type CreateOutcome =
 
 export interface ExecutionsRepo {
   create(input: NewExecution): Promise<Execution>;
+  /** create for several executions in one statement (up to 200; all or none); results in input order. */
+  createMany(inputs: NewExecution[]): Promise<Execution[]>;
   /**
    * Atomically insert unless an active (queued/running) execution of the same task exists.
    * Atomic across processes: the overlap check and the insert cannot race.
@@ -159,10 +161,20 @@ export interface ExecutionsRepo {
     id: string,
     args: { owner: string; now: number; leaseMs: number; host: string; pid: number; worker?: string },
   ): Promise<Execution | undefined>;
+  /**
+   * markRunning for several queued executions in one statement (the distributed engine batches claims
+   * under load); returns those that were queued and are now running, in no particular order.
+   */
+  markRunningMany(
+    ids: string[],
+    args: { owner: string; now: number; leaseMs: number; host: string; pid: number; worker?: string },
+  ): Promise<Execution[]>;
   heartbeat(ids: string[], owner: string, leaseExpiresAt: number): Promise<void>;
   updateProgress(id: string, update: ProgressUpdate): Promise<void>;
   /** Finish a running execution; returns undefined if it was not running (already finished elsewhere). */
   finish(id: string, finish: ExecutionFinish): Promise<Execution | undefined>;
+  /** finish for several running executions in one statement; returns those that were running, any order. */
+  finishMany(items: Array<ExecutionFinish & { id: string }>): Promise<Execution[]>;
   /** Cancel a queued execution directly; flag a running one. Returns the updated record. */
   requestCancel(id: string, now: number): Promise<Execution | undefined>;
   /** Running executions whose lease expired before `now`. */

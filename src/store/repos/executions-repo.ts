@@ -37,6 +37,8 @@ export const MAX_PAGE_SIZE = 500;
 const DEFAULT_LOG_LIMIT = 1000;
 const MAX_LOG_LIMIT = 10_000;
 const LOG_INSERT_CHUNK = 500;
+/** Rows per statement in the *Many methods (well under both dialects' parameter limits). */
+const MANY_CHUNK = 200;
 const ACTIVE = ACTIVE_STATUSES as ExecutionStatus[];
 const TERMINAL = TERMINAL_STATUSES as ExecutionStatus[];
 const KNOWN_STATUSES = new Set<string>([...ACTIVE, ...TERMINAL]);
@@ -91,6 +93,24 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
       this.#db.executeQuery(this.#sql.insert.with(executionRowValues(row))),
     );
     return toExecution(row);
+  }
+
+  async createMany(inputs: NewExecution[]): Promise<Execution[]> {
+    if (inputs.length === 0) return [];
+    if (inputs.length === 1) return [await this.create(inputs[0])];
+    const now = Date.now();
+    const rows = inputs.map((input) => newExecutionRow(input, now));
+    const run = async (db: Db) => {
+      for (let i = 0; i < rows.length; i += MANY_CHUNK) {
+        await db.insertInto('executions').values(rows.slice(i, i + MANY_CHUNK)).execute();
+      }
+    };
+    await conflictOnUnique(
+      () => (rows.length > MANY_CHUNK && this.#dialect === 'postgres' ? this.#db.transaction().execute(run) : run(this.#db)),
+      `one of ${rows.length} executions conflicts with an existing record`,
+      { count: rows.length },
+    );
+    return rows.map(toExecution);
   }
 
   async createUnlessActive(input: NewExecution): Promise<CreateOutcome> {
@@ -272,6 +292,33 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     return row && toExecution(row);
   }
 
+  async markRunningMany(
+    ids: string[],
+    args: { owner: string; now: number; leaseMs: number; host: string; pid: number; worker?: string },
+  ): Promise<Execution[]> {
+    if (ids.length === 0) return [];
+    const out: Execution[] = [];
+    for (let i = 0; i < ids.length; i += MANY_CHUNK) {
+      const rows = await this.#db
+        .updateTable('executions')
+        .set({
+          status: 'running',
+          lease_owner: args.owner,
+          lease_expires_at: args.now + args.leaseMs,
+          started_at: args.now,
+          host: args.host,
+          pid: args.pid,
+          worker: args.worker ?? null,
+        })
+        .where('id', 'in', ids.slice(i, i + MANY_CHUNK))
+        .where('status', '=', 'queued')
+        .returningAll()
+        .execute();
+      out.push(...rows.map(toExecution));
+    }
+    return out;
+  }
+
   async heartbeat(ids: string[], owner: string, leaseExpiresAt: number): Promise<void> {
     if (ids.length === 0) return;
     await this.#db
@@ -302,6 +349,34 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     const params = [finish.status, toJson(finish.result), toJson(finish.error), finishedAt, finishedAt, id];
     const res = await this.#db.executeQuery(this.#sql.finish.with(params));
     return res.rows[0] && toExecution(res.rows[0]);
+  }
+
+  async finishMany(items: Array<ExecutionFinish & { id: string }>): Promise<Execution[]> {
+    if (this.#dialect !== 'postgres' || items.length <= 1) {
+      // SQLite has one writer anyway: single statements cost the same.
+      const out: Execution[] = [];
+      for (const item of items) {
+        const done = await this.finish(item.id, item);
+        if (done) out.push(done);
+      }
+      return out;
+    }
+    const out: Execution[] = [];
+    for (let i = 0; i < items.length; i += MANY_CHUNK) {
+      const values = sql.join(
+        items
+          .slice(i, i + MANY_CHUNK)
+          .map((f) => sql`(${f.id}, ${f.status}, ${toJson(f.result)}, ${toJson(f.error)}, ${f.finishedAt}::bigint)`),
+      );
+      const res = await sql<ExecutionRow>`UPDATE executions AS e
+        SET status = v.status, result = v.result, error = v.error, finished_at = v.finished_at,
+            duration_ms = v.finished_at - e.started_at
+        FROM (VALUES ${values}) AS v(id, status, result, error, finished_at)
+        WHERE e.id = v.id AND e.status = 'running'
+        RETURNING e.*`.execute(this.#db);
+      out.push(...res.rows.map(toExecution));
+    }
+    return out;
   }
 
   async requestCancel(id: string, now: number): Promise<Execution | undefined> {
