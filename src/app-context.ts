@@ -1,6 +1,7 @@
 // What the composition root hands to the outer layers (HTTP, CLI, web): the wired services of one process.
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import type { DigestService } from './digest/digest-service.ts';
 import type { Store } from './store/store.ts';
 import type { ScheduleService, SchedulerStats, TaskEngine, TaskRegistry } from './tasks/types.ts';
 
@@ -16,4 +17,6 @@ export interface AppContext {
   schedulerStats(): SchedulerStats;
   role: ProcessRole;
   startedAt: number;
+  /** Daily digests: create, edit, render, check, deliver; channels. */
+  digests?: DigestService;
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppContext, ProcessRole } from './app-context.ts';
 import type { Config } from './config/config.ts';
 import { ConflictError } from './errors.ts';
+import { registerDigest } from './digest/register.ts';
 import { createLogger, ExecutionLogCapture } from './logger.ts';
 import { openStore } from './store/open-store.ts';
 import type { Clock } from './tasks/clock.ts';
@@ -91,6 +92,8 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   registry.register(noopTask);
   registry.register(sleepTask);
   const defaultSchedules: ScheduleInput[] = [maintenanceDefaultSchedule];
+  const digest = registerDigest({ config, logger, store, registry, cleanup });
+  defaultSchedules.push(...digest.defaultSchedules);
 
   let started = false;
   let stopped: Promise<void> | undefined;
@@ -104,6 +107,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     cleanup,
     role,
     startedAt: Date.now(),
+    digests: digest.service,
     schedulerStats: () => scheduler?.stats() ?? { recentLagMs: [], firesTotal: 0, isLeader: false },
     async start() {
       if (started) return;
@@ -122,6 +126,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
       stopped ??= (async () => {
         await scheduler?.stop();
         await engine.stop(config.shutdownGraceMs);
+        await digest.stop();
         await store.close();
       })();
       return stopped;

@@ -8,6 +8,7 @@ export interface CategorySpec {
   showWhenEmpty: boolean;
 }
 
+/** The house sections (shared with enrichment's category list in config/categories.ts). */
 export const DEFAULT_CATEGORIES: readonly CategorySpec[] = DEFAULT_CATEGORY_ENTRIES;
 
 /** Items whose category is not in the list land here. */

@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import { installAuth } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { installErrorHandling } from './errors.ts';
+import { digestRoutes } from './routes/digests.ts';
 import { eventRoutes, type EventsListRoute } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
@@ -111,6 +112,7 @@ export function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): HttpAp
       taskRoutes,
       executionRoutes,
       scheduleRoutes,
+      digestRoutes,
       webRoutes,
       ...(opts.extraRoutes ?? []),
     ];
