@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import type { DigestService } from './digest/digest-service.ts';
+import type { EnrichService } from './enrich/service.ts';
 import type { Store } from './store/store.ts';
 import type { ScheduleService, SchedulerStats, TaskEngine, TaskRegistry } from './tasks/types.ts';
 
@@ -19,4 +20,6 @@ export interface AppContext {
   startedAt: number;
   /** Daily digests: create, edit, render, check, deliver; channels. */
   digests?: DigestService;
+  /** Article enrichment: status, re-process, budget. */
+  enrich?: EnrichService;
 }

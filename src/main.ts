@@ -5,6 +5,7 @@ import type { AppContext, ProcessRole } from './app-context.ts';
 import type { Config } from './config/config.ts';
 import { ConflictError } from './errors.ts';
 import { registerDigest } from './digest/register.ts';
+import { registerEnrich } from './enrich/register.ts';
 import { createLogger, ExecutionLogCapture } from './logger.ts';
 import { openStore } from './store/open-store.ts';
 import type { Clock } from './tasks/clock.ts';
@@ -94,6 +95,8 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   const defaultSchedules: ScheduleInput[] = [maintenanceDefaultSchedule];
   const digest = registerDigest({ config, logger, store, registry, cleanup });
   defaultSchedules.push(...digest.defaultSchedules);
+  const enrich = registerEnrich({ config, logger, store, registry, cleanup });
+  defaultSchedules.push(...enrich.defaultSchedules);
 
   let started = false;
   let stopped: Promise<void> | undefined;
@@ -108,6 +111,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     role,
     startedAt: Date.now(),
     digests: digest.service,
+    enrich: enrich.service,
     schedulerStats: () => scheduler?.stats() ?? { recentLagMs: [], firesTotal: 0, isLeader: false },
     async start() {
       if (started) return;
@@ -127,6 +131,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
         await scheduler?.stop();
         await engine.stop(config.shutdownGraceMs);
         await digest.stop();
+        await enrich.stop();
         await store.close();
       })();
       return stopped;

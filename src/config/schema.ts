@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../time.ts';
 import { digestConfigSpec } from './digest-spec.ts';
+import { ENRICH_SECRET_KEYS, enrichConfigSpec } from './enrich-spec.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -33,9 +34,10 @@ export const configSpec = {
   NEWSDESK_SCHEDULER_REFRESH_MS: [int(100).default(5_000), 'How often the scheduler re-reads schedules edited by other processes.'],
   NEWSDESK_DEFAULT_MISFIRE_GRACE_MS: [int(0).default(300_000), 'Default misfire grace for new schedules.'],
   ...digestConfigSpec,
+  ...enrichConfigSpec,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Spec = typeof configSpec;
 export type RawConfig = { [K in keyof Spec]: z.output<Spec[K][0]> };
 
-export const SECRET_KEYS = new Set<string>(['NEWSDESK_API_TOKEN', 'NEWSDESK_DATABASE_URL', 'NEWSDESK_REDIS_URL']);
+export const SECRET_KEYS = new Set<string>(['NEWSDESK_API_TOKEN', 'NEWSDESK_DATABASE_URL', 'NEWSDESK_REDIS_URL', ...ENRICH_SECRET_KEYS]);

@@ -22,6 +22,7 @@ import { installAuth } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { installErrorHandling } from './errors.ts';
 import { digestRoutes } from './routes/digests.ts';
+import { enrichRoutes } from './routes/enrich.ts';
 import { eventRoutes, type EventsListRoute } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
@@ -113,6 +114,7 @@ export function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): HttpAp
       executionRoutes,
       scheduleRoutes,
       digestRoutes,
+      enrichRoutes,
       webRoutes,
       ...(opts.extraRoutes ?? []),
     ];

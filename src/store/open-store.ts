@@ -5,7 +5,10 @@ import { openPostgres } from './postgres/open-postgres.ts';
 import { SqlDeliveryChannelsRepo } from './repos/delivery-channels-repo.ts';
 import { SqlDigestArticlesReadModel } from './repos/digest-articles-read-model.ts';
 import { SqlDigestsRepo } from './repos/digests-repo.ts';
+import { SqlEnrichCacheRepo } from './repos/enrich-cache-repo.ts';
+import { SqlEnrichmentRepo } from './repos/enrichment-repo.ts';
 import { SqlExecutionsRepo } from './repos/executions-repo.ts';
+import { SqlLlmUsageRepo } from './repos/llm-usage-repo.ts';
 import { SqlLocksRepo } from './repos/locks-repo.ts';
 import { SqlSchedulesRepo } from './repos/schedules-repo.ts';
 import { SqlSettingsRepo } from './repos/settings-repo.ts';
@@ -29,6 +32,9 @@ class SqlStore implements Store {
   readonly digests: SqlDigestsRepo;
   readonly deliveryChannels: SqlDeliveryChannelsRepo;
   readonly digestArticles: SqlDigestArticlesReadModel;
+  readonly enrichment: SqlEnrichmentRepo;
+  readonly llmUsage: SqlLlmUsageRepo;
+  readonly enrichCache: SqlEnrichCacheRepo;
   readonly #db: Kysely<Database>;
   readonly #schema: string | undefined;
   #closed: Promise<void> | undefined;
@@ -44,6 +50,9 @@ class SqlStore implements Store {
     this.digests = new SqlDigestsRepo(db);
     this.deliveryChannels = new SqlDeliveryChannelsRepo(db);
     this.digestArticles = new SqlDigestArticlesReadModel(db);
+    this.enrichment = new SqlEnrichmentRepo(db, dialect);
+    this.llmUsage = new SqlLlmUsageRepo(db);
+    this.enrichCache = new SqlEnrichCacheRepo(db);
   }
 
   async migrate(): Promise<void> {

@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { ContentTables } from './schema-content.ts';
 import type { DigestTables } from './schema-digests.ts';
+import type { EnrichTables } from './schema-enrich.ts';
 
 export interface ExecutionsTable {
   id: string;
@@ -97,7 +98,7 @@ export interface RevisionsTable {
   value: number;
 }
 
-export interface Database extends ContentTables, DigestTables {
+export interface Database extends ContentTables, DigestTables, EnrichTables {
   executions: ExecutionsTable;
   execution_logs: ExecutionLogsTable;
   schedules: SchedulesTable;

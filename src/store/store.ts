@@ -1,5 +1,6 @@
 // The Store: one handle over the database with a repository per aggregate.
 import type { DeliveryChannelsRepo, DigestArticlesReadModel, DigestsRepo } from './digest-types.ts';
+import type { EnrichCacheRepo, EnrichmentRepo, LlmUsageRepo } from './enrich-types.ts';
 import type { Dialect, ExecutionsRepo, LocksRepo, SchedulesRepo, SettingsRepo } from './types.ts';
 
 export interface Store {
@@ -12,6 +13,11 @@ export interface Store {
   readonly deliveryChannels: DeliveryChannelsRepo;
   /** Read-only view over articles for digest selection. */
   readonly digestArticles: DigestArticlesReadModel;
+  /** Enrichment state on article rows: claim batches, save outcomes, re-process. */
+  readonly enrichment: EnrichmentRepo;
+  /** Every model call with tokens and cost; aggregates. */
+  readonly llmUsage: LlmUsageRepo;
+  readonly enrichCache: EnrichCacheRepo;
   /** Apply pending migrations; safe when several processes call it at once. */
   migrate(): Promise<void>;
   /** True when the database answers and migrations are applied. */

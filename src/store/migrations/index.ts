@@ -3,10 +3,12 @@
 import type { Migration } from 'kysely';
 import { coreMigration } from './0001_core.ts';
 import { contentMigration } from './0002_content.ts';
+import { enrichMigration } from './0003_enrich.ts';
 import { digestsMigration } from './0005_digests.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
   '0002_content': contentMigration,
+  '0003_enrich': enrichMigration,
   '0005_digests': digestsMigration,
 };
