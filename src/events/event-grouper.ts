@@ -37,6 +37,12 @@ const LSH_CANDIDATE_FLOOR = 0.3;
 const MAX_LSH_CANDIDATES = 16;
 /** A title-term candidate must share at least this share of the article's title weight to be scored. */
 const TERM_CANDIDATE_FLOOR = 0.08;
+/** A title term or entity used by at most this many events in the window anchors a match. */
+const ANCHOR_MAX_EVENTS = 3;
+/** ... and, for a title term, by at most this share of the window's articles. */
+const RARE_TERM_SHARE = 0.01;
+/** Recompute an indexed member's term masses once the window size moved by this factor. */
+const MASS_REFRESH_FACTOR = 1.25;
 
 export interface GroupOptions {
   /** Advance the window to this instant before placing the articles (default: latest article time). */
@@ -278,6 +284,7 @@ export class EventGrouper {
       titleMass: 0,
       originalMass: 0,
       leadMass: 0,
+      massWindow: 0,
       stamp: 0,
       acc: 0,
       forced: false,
@@ -294,12 +301,18 @@ export class EventGrouper {
     return mass;
   }
 
-  private index(member: MemberNode): void {
+  private refreshMasses(member: MemberNode): void {
     const fp = member.fingerprint;
     member.titleMass = this.mass(fp.titleTerms);
     member.originalMass = this.mass(fp.originalTitleTerms);
     member.leadMass = this.mass(fp.leadTerms);
+    member.massWindow = this.members.size;
+  }
+
+  private index(member: MemberNode): void {
+    const fp = member.fingerprint;
     this.members.set(member.id, member);
+    this.refreshMasses(member);
     this.nd.add(member);
     for (const cve of member.focalCves) this.cvePostings.add(cve, member);
     for (const entity of fp.entities) this.entityPostings.add(entity.key, member);
@@ -348,11 +361,20 @@ export class EventGrouper {
     const original = this.weights(fp.originalTitleTerms);
     const lead = this.weights(fp.leadTerms);
     const entityRarity = new Map<string, number>();
+    const anchorEntities = new Set<string>();
     for (const entity of fp.entities) {
-      const events = new Set<EventNode>();
-      for (const m of this.entityPostings.get(entity.key)) events.add(m.event);
-      entityRarity.set(entity.key, 1 / Math.sqrt(Math.max(1, events.size)));
+      const events = this.distinctEvents(this.entityPostings.get(entity.key));
+      entityRarity.set(entity.key, 1 / Math.sqrt(Math.max(1, events)));
+      if (entityWeight(entity.type) >= 0.8 || events <= ANCHOR_MAX_EVENTS) anchorEntities.add(entity.key);
     }
+    const anchorTerms = new Set<number>();
+    // A term anchors when it is rare in the window and used by a few events at most. Rarity is counted in
+    // articles, not events: a stock phrase wrongly grouped once would otherwise look specific to that event.
+    const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
+    this.forEachTitleTerm(fp, (term) => {
+      if ((this.termDf.get(term) ?? 0) > rareDf) return;
+      if (this.distinctEvents(this.termPostings.get(term)) <= ANCHOR_MAX_EVENTS) anchorTerms.add(term);
+    });
     return {
       id,
       at,
@@ -366,7 +388,22 @@ export class EventGrouper {
       originalMass: original.mass,
       leadMass: lead.mass,
       entityRarity,
+      anchorTerms,
+      anchorEntities,
     };
+  }
+
+  /** Distinct events among members (a capped posting list, so the count is bounded too). */
+  private distinctEvents(members: readonly MemberNode[]): number {
+    const stamp = ++this.stamp;
+    let count = 0;
+    for (const m of members) {
+      if (m.event.seenStamp !== stamp) {
+        m.event.seenStamp = stamp;
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Members worth scoring: near-duplicate and CVE candidates always, the best title/entity matches next. */
@@ -427,14 +464,20 @@ export class EventGrouper {
   private links(p: Probe): Map<EventNode, EventLink> {
     const best = new Map<EventNode, EventLink>();
     const { duplicateThreshold, windowMs } = this.opts;
+    const window = this.members.size;
     for (const member of this.candidates(p)) {
+      const drift = window / Math.max(1, member.massWindow);
+      if (drift > MASS_REFRESH_FACTOR || drift < 1 / MASS_REFRESH_FACTOR) this.refreshMasses(member);
       const evidence = pairEvidence(p, member, windowMs);
+      // Without an anchor, similar wording alone ranks below any joinable link.
       const rank =
         evidence.duplicate >= duplicateThreshold
           ? 3 + evidence.duplicate
           : evidence.sharesCve
             ? 2 + evidence.score
-            : evidence.score;
+            : evidence.anchored
+              ? evidence.score
+              : 0;
       const known = best.get(member.event);
       if (!known || rank > known.rank)
         best.set(member.event, { event: member.event, member, evidence, rank });
@@ -444,7 +487,11 @@ export class EventGrouper {
 
   private isStrong(link: EventLink): boolean {
     const e = link.evidence;
-    return e.duplicate >= this.opts.duplicateThreshold || e.sharesCve || e.score >= this.opts.mergeThreshold;
+    return (
+      e.duplicate >= this.opts.duplicateThreshold ||
+      e.sharesCve ||
+      (e.anchored && e.score >= this.opts.mergeThreshold)
+    );
   }
 
   private place(article: EventArticle, at: number, given: ArticleFingerprint | undefined): Assignment {
@@ -469,7 +516,7 @@ export class EventGrouper {
 
     let target: EventLink | undefined;
     for (const link of links) {
-      const eligible = link.rank >= 2 || link.evidence.score >= this.opts.joinThreshold;
+      const eligible = link.rank >= 2 || link.rank >= this.opts.joinThreshold;
       if (eligible && (!target || link.rank > target.rank)) target = link;
     }
 

@@ -20,6 +20,8 @@ export interface MemberNode extends NearDuplicateDoc {
   titleMass: number;
   originalMass: number;
   leadMass: number;
+  /** Window size when the masses were computed; they are refreshed when it has changed a lot. */
+  massWindow: number;
   // Scratch space for candidate collection of the article being placed.
   stamp: number;
   acc: number;
@@ -31,9 +33,14 @@ export interface EventNode {
   record: EventRecord;
   members: Set<MemberNode>;
   entityCounts: Map<string, EventEntityCount>;
+  /** Sets behind record.sourceIds / record.cves, so adding a member stays O(1) in big events. */
+  sourceSet: Set<string>;
+  cveSet: Set<string>;
   /** Existed before the current run (changes are reported as updates or merges, not creations). */
   existedBefore: boolean;
   touched: boolean;
+  /** Scratch: last probe that counted this event (distinct events per key). */
+  seenStamp: number;
 }
 
 export function eventFromRecord(record: EventRecord, existedBefore: boolean): EventNode {
@@ -50,8 +57,11 @@ export function eventFromRecord(record: EventRecord, existedBefore: boolean): Ev
     record: copy,
     members: new Set(),
     entityCounts: new Map(copy.entities.map((e) => [e.key, e])),
+    sourceSet: new Set(copy.sourceIds),
+    cveSet: new Set(copy.cves),
     existedBefore,
     touched: false,
+    seenStamp: 0,
   };
 }
 
@@ -112,11 +122,20 @@ function majorityCategory(counts: Record<string, number>, current: string | null
   return best;
 }
 
-function addCves(record: EventRecord, cves: readonly string[]): void {
-  if (cves.length === 0) return;
-  const set = new Set(record.cves);
-  for (const cve of cves) set.add(cve);
-  record.cves = [...set].sort();
+function addCves(event: EventNode, cves: Iterable<string>): void {
+  let added = false;
+  for (const cve of cves) {
+    if (event.cveSet.has(cve)) continue;
+    event.cveSet.add(cve);
+    added = true;
+  }
+  if (added) event.record.cves = [...event.cveSet].sort();
+}
+
+function addSource(event: EventNode, sourceId: string): void {
+  if (event.sourceSet.has(sourceId)) return;
+  event.sourceSet.add(sourceId);
+  event.record.sourceIds.push(sourceId);
 }
 
 function refreshEntities(event: EventNode): void {
@@ -139,7 +158,7 @@ export function addMember(
   member.event = event;
   event.members.add(member);
   record.articleIds.push(member.id);
-  if (!record.sourceIds.includes(member.sourceId)) record.sourceIds.push(member.sourceId);
+  addSource(event, member.sourceId);
   record.firstSeenAt = Math.min(record.firstSeenAt, member.at);
   record.lastSeenAt = Math.max(record.lastSeenAt, member.at);
   setLabel(record, member.title, member.at, member.id);
@@ -147,7 +166,7 @@ export function addMember(
     record.categoryCounts[member.category] = (record.categoryCounts[member.category] ?? 0) + 1;
     record.category = majorityCategory(record.categoryCounts, record.category);
   }
-  addCves(record, member.focalCves);
+  addCves(event, member.focalCves);
   for (const entity of entities) {
     const known = event.entityCounts.get(entity.key);
     if (known) known.count++;
@@ -179,7 +198,7 @@ export function mergeEvents(survivor: EventNode, absorbed: EventNode, now: numbe
     target.categoryCounts[category] = (target.categoryCounts[category] ?? 0) + count;
   }
   target.category = majorityCategory(target.categoryCounts, target.category);
-  addCves(target, source.cves);
+  addCves(survivor, source.cves);
   for (const entity of absorbed.entityCounts.values()) {
     const known = survivor.entityCounts.get(entity.key);
     if (known) known.count += entity.count;

@@ -9,7 +9,7 @@ export interface GroupingOptions {
   windowMs?: number;
   /** Headline or body similarity from which two articles are the same story. Default 0.6. */
   duplicateThreshold?: number;
-  /** Evidence score from which an article joins an event. Default 0.3. */
+  /** Evidence score from which an article joins an event. Default 0.4. */
   joinThreshold?: number;
   /** Evidence score from which an article bridging two events merges them. Default 0.5. */
   mergeThreshold?: number;
@@ -45,7 +45,7 @@ export function resolveGroupingOptions(options: GroupingOptions = {}): ResolvedG
   const resolved: ResolvedGroupingOptions = {
     windowMs: options.windowMs ?? DEFAULT_WINDOW_MS,
     duplicateThreshold: options.duplicateThreshold ?? 0.6,
-    joinThreshold: options.joinThreshold ?? 0.3,
+    joinThreshold: options.joinThreshold ?? 0.4,
     mergeThreshold: options.mergeThreshold ?? 0.5,
     maxFocalCves: options.maxFocalCves ?? 4,
     postingCap: options.postingCap ?? 64,

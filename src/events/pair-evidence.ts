@@ -20,27 +20,63 @@ export interface Probe {
   leadMass: number;
   /** Rarity (0..1] of each of the article's entities: 1 when only one event in the window names it. */
   entityRarity: Map<string, number>;
+  /**
+   * Anchors: title terms and entities that only a few events in the window use (a victim's name, a product).
+   * Two stories must share an anchor, a CVE or their wording (near-duplicate) to be grouped: common words
+   * and phrases alone ("遭勒索软件攻击", "patches critical flaw") never join stories.
+   */
+  anchorTerms: ReadonlySet<number>;
+  anchorEntities: ReadonlySet<string>;
 }
 
 export interface PairEvidence {
   /** Near-duplicate similarity (max of headline and body signature agreement). */
   duplicate: number;
+  /** Both name a CVE, and neither is a round-up. */
   sharesCve: boolean;
+  /** They share a CVE (round-ups included), an anchor entity or an anchor title term. */
+  anchored: boolean;
   /** Title/summary similarity plus entity bonus, time-decayed. */
   score: number;
 }
 
-/** Sum of entity bonuses is capped: entities support similar wording, they rarely decide alone. */
-const ENTITY_BONUS_PER_WEIGHT = 0.25;
+/**
+ * Sum of entity bonuses is capped. One shared victim or attacker (weight 1, named by one event) nearly
+ * decides alone: who was hit within the same few days is the strongest sign of one incident after a CVE.
+ */
+const ENTITY_BONUS_PER_WEIGHT = 0.3;
 const ENTITY_BONUS_CAP = 0.5;
 /** Both stories name who was hit, and it is not the same victim. */
 const VICTIM_CONFLICT_PENALTY = 0.15;
-/** At the edge of the window a pair keeps 70% of its score. */
+/** At the edge of the window wording keeps 70% of its weight. */
 const TIME_DECAY = 0.3;
 
 function sharesAny(a: readonly string[], b: readonly string[]): boolean {
   if (a.length === 0 || b.length === 0) return false;
   for (const x of a) if (b.includes(x)) return true;
+  return false;
+}
+
+function sortedHas(sorted: Uint32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid];
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function isAnchored(p: Probe, m: MemberNode): boolean {
+  const mf = m.fingerprint;
+  if (sharesAny(p.fingerprint.cves, mf.cves)) return true;
+  for (const entity of mf.entities) if (p.anchorEntities.has(entity.key)) return true;
+  for (const term of p.anchorTerms) {
+    if (sortedHas(mf.titleTerms, term) || sortedHas(mf.originalTitleTerms, term)) return true;
+  }
   return false;
 }
 
@@ -92,10 +128,17 @@ export function pairEvidence(p: Probe, m: MemberNode, windowMs: number): PairEvi
   const mf = m.fingerprint;
   const lead = signatureSimilarity(pf.lead, mf.lead);
   const body = pf.body && mf.body ? signatureSimilarity(pf.body, mf.body) : 0;
-  let score = textSimilarity(p, m) + entityBonus(p, m);
-  if (p.victims.length > 0 && m.victims.length > 0 && !sharesAny(p.victims, m.victims))
-    score -= VICTIM_CONFLICT_PENALTY;
+  // Wording fades with time (follow-ups are worded differently anyway); named entities do not.
   const gap = Math.min(1, Math.abs(p.at - m.at) / windowMs);
-  score = Math.max(0, score * (1 - TIME_DECAY * gap));
-  return { duplicate: Math.max(lead, body), sharesCve: sharesAny(p.focalCves, m.focalCves), score };
+  let score = textSimilarity(p, m) * (1 - TIME_DECAY * gap) + entityBonus(p, m);
+  if (p.victims.length > 0 && m.victims.length > 0 && !sharesAny(p.victims, m.victims)) {
+    score -= VICTIM_CONFLICT_PENALTY;
+  }
+  score = Math.max(0, score);
+  return {
+    duplicate: Math.max(lead, body),
+    sharesCve: sharesAny(p.focalCves, m.focalCves),
+    anchored: isAnchored(p, m),
+    score,
+  };
 }
