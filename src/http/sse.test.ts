@@ -100,7 +100,8 @@ describe('SSE', () => {
     const last = events.at(-1)!;
     expect(last.event).toBe('status');
     expect(last.data).toMatchObject({ id, status: 'succeeded' });
-    expect(events.some((f) => f.event === 'log' && f.data.msg === 'slept 600 ms in 6 steps')).toBe(true);
+    const logLine = events.find((f) => f.event === 'log' && f.data.msg === 'slept 600 ms in 6 steps');
+    expect(logLine?.data.ts).toMatch(/\+08:00$/);
     const ids = events.map((f) => Number(f.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });

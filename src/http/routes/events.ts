@@ -14,7 +14,7 @@ import type { RouteDeps } from '../deps.ts';
 import { errorBody } from '../errors.ts';
 import { errors, idParams } from '../schemas.ts';
 import { wantsEventStream, type SseStream } from '../sse.ts';
-import { executionView } from '../views.ts';
+import { executionView, iso } from '../views.ts';
 
 /** A JSON handler for GET /api/events when the client does not ask for an event stream. */
 export interface EventsListRoute {
@@ -57,7 +57,7 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
     } else
       stream.send('log', {
         executionId: event.executionId,
-        ts: new Date(event.ts).toISOString(),
+        ts: iso(event.ts, tz),
         level: event.level,
         msg: event.msg,
       });
