@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createTestApp, waitFor, type TestApp } from '../../test/helpers/app.ts';
 
 describe('health, readiness, metrics, OpenAPI', () => {
@@ -59,6 +60,25 @@ describe('health, readiness, metrics, OpenAPI', () => {
     expect(text).toContain('newsdesk_scheduler_leader 1');
     expect(text).toContain('process_resident_memory_bytes');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('GET /api/events hands non-stream requests to a registered JSON list handler', async () => {
+    t = await createTestApp({
+      start: false,
+      http: {
+        eventsList: {
+          querystring: z.object({ q: z.string().optional() }),
+          handler: async (request) => ({ items: [], q: (request.query as { q?: string }).q ?? null }),
+        },
+      },
+    });
+    const res = await t.http.inject({
+      method: 'GET',
+      url: '/api/events?q=cve',
+      headers: { accept: 'application/json' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [], q: 'cve' });
   });
 
   it('two apps in one process keep separate registries', async () => {
