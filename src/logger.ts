@@ -39,7 +39,8 @@ export interface LoggerOptions {
 function lineFrom(args: unknown[]): { msg: string; data?: Record<string, unknown> } {
   const [first, second] = args;
   if (typeof first === 'string') return { msg: first };
-  if (first instanceof Error) return { msg: typeof second === 'string' ? second : first.message, data: { err: first.message } };
+  if (first instanceof Error)
+    return { msg: typeof second === 'string' ? second : first.message, data: { err: first.message } };
   if (first && typeof first === 'object') {
     const obj = first as Record<string, unknown>;
     const msg = typeof second === 'string' ? second : typeof obj.msg === 'string' ? obj.msg : '';
@@ -53,7 +54,9 @@ export function createLogger(opts: LoggerOptions): Logger {
   const dest = opts.destination ?? pino.destination({ fd: 1, sync: false });
   const consoleLevel = opts.level;
   const rootLevel: LevelWithSilent =
-    capture && (consoleLevel === 'silent' || pino.levels.values[consoleLevel] > CAPTURE_LEVEL) ? 'info' : consoleLevel;
+    capture && (consoleLevel === 'silent' || pino.levels.values[consoleLevel] > CAPTURE_LEVEL)
+      ? 'info'
+      : consoleLevel;
   const streams = consoleLevel === 'silent' ? [] : [{ level: consoleLevel as pino.Level, stream: dest }];
   return pino(
     {
@@ -66,7 +69,13 @@ export function createLogger(opts: LoggerOptions): Logger {
                 const executionId = (this.bindings() as { executionId?: string }).executionId;
                 if (executionId && capture.has(executionId)) {
                   const { msg, data } = lineFrom(args);
-                  capture.dispatch({ executionId, ts: Date.now(), level: pino.levels.labels[level] ?? String(level), msg, data });
+                  capture.dispatch({
+                    executionId,
+                    ts: Date.now(),
+                    level: pino.levels.labels[level] ?? String(level),
+                    msg,
+                    data,
+                  });
                 }
               }
               return method.apply(this, args as Parameters<typeof method>);

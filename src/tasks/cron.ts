@@ -46,7 +46,13 @@ export function nextFireTimes(expr: string, timezone: string, after: number, cou
 }
 
 /** Fire times in (after, until], at most `limit` of them. */
-export function fireTimesBetween(expr: string, timezone: string, after: number, until: number, limit: number): number[] {
+export function fireTimesBetween(
+  expr: string,
+  timezone: string,
+  after: number,
+  until: number,
+  limit: number,
+): number[] {
   const cron = build(expr, timezone);
   const out: number[] = [];
   let prev = new Date(after);

@@ -38,7 +38,8 @@ export const sleepTask = defineTask({
       ctx.count({ processed: 1, success: 1 });
     }
     if (!p.ignoreSignal) ctx.signal.throwIfAborted();
-    if (p.fail === 'always' || (p.fail === 'first' && ctx.attempt === 1)) throw new Error(`failing on attempt ${ctx.attempt} as asked`);
+    if (p.fail === 'always' || (p.fail === 'first' && ctx.attempt === 1))
+      throw new Error(`failing on attempt ${ctx.attempt} as asked`);
     if (p.fail === 'permanent') throw new PermanentFailure('failing permanently as asked');
     ctx.log.info(`slept ${p.ms} ms in ${p.steps} steps`);
     return { slept: p.ms };

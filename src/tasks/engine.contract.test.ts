@@ -73,22 +73,48 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
     expect(done.durationMs).toBeGreaterThanOrEqual(0);
     const logs = await store.executions.listLogs(execution.id);
     expect(logs.map((l) => l.msg)).toContain('working on it');
-    await waitFor(() => events.some((e) => e.type === 'status' && e.execution.id === execution.id && e.execution.status === 'succeeded'));
-    const statuses = events.filter((e) => e.type === 'status' && e.execution.id === execution.id).map((e) => (e as { execution: Execution }).execution.status);
+    await waitFor(() =>
+      events.some(
+        (e) => e.type === 'status' && e.execution.id === execution.id && e.execution.status === 'succeeded',
+      ),
+    );
+    const statuses = events
+      .filter((e) => e.type === 'status' && e.execution.id === execution.id)
+      .map((e) => (e as { execution: Execution }).execution.status);
     expect(statuses).toEqual(['queued', 'running', 'succeeded']);
-    expect(events.some((e) => e.type === 'progress' && e.executionId === execution.id && e.message === 'half')).toBe(true);
+    expect(
+      events.some((e) => e.type === 'progress' && e.executionId === execution.id && e.message === 'half'),
+    ).toBe(true);
   });
 
   it('rejects an invalid payload at enqueue, naming the field', async () => {
-    registry.register(defineTask({ name: 't.typed', payload: z.object({ url: z.string().url() }), handler: async () => null }));
+    registry.register(
+      defineTask({
+        name: 't.typed',
+        payload: z.object({ url: z.string().url() }),
+        handler: async () => null,
+      }),
+    );
     const engine = await start();
     await expect(engine.enqueue('t.typed', { url: 'nope' }, { trigger: 'api' })).rejects.toThrow(/url/);
     await expect(engine.enqueue('t.missing', {}, { trigger: 'api' })).rejects.toThrow(/not found/);
   });
 
   it('validates the payload again when the job starts (a record from an older release fails clearly)', async () => {
-    registry.register(defineTask({ name: 't.typed', payload: z.object({ url: z.string() }), retry: { attempts: 3, backoffMs: 10 }, handler: async () => null }));
-    const bad = await store.executions.create({ task: 't.typed', payload: { url: 42 }, trigger: 'api', maxAttempts: 3 });
+    registry.register(
+      defineTask({
+        name: 't.typed',
+        payload: z.object({ url: z.string() }),
+        retry: { attempts: 3, backoffMs: 10 },
+        handler: async () => null,
+      }),
+    );
+    const bad = await store.executions.create({
+      task: 't.typed',
+      payload: { url: 42 },
+      trigger: 'api',
+      maxAttempts: 3,
+    });
     await start();
     const done = await waitForStatus(store, bad.id, TERMINAL);
     expect(done.status).toBe('failed');
@@ -124,7 +150,9 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
     expect(first?.status).toBe('failed');
     expect(first?.error?.message).toBe('boom 1');
     expect(first?.error?.stack).toContain('boom 1');
-    const second = (await store.executions.list({ task: 't.flaky', status: 'failed' })).items.find((e) => e.attempt === 2)!;
+    const second = (await store.executions.list({ task: 't.flaky', status: 'failed' })).items.find(
+      (e) => e.attempt === 2,
+    )!;
     expect(second.retryOf).toBe(execution.id);
     expect(final.retryOf).toBe(second.id);
     // backoff: the 3rd attempt waited at least 2 × 50 ms after the 2nd failed
@@ -165,14 +193,21 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
     const engine = await start();
     const { execution } = await engine.enqueue('t.later', {}, { trigger: 'api' });
     const first = await waitForStatus(store, execution.id, TERMINAL);
-    const retry = await waitFor(async () => (await store.executions.list({ task: 't.later', status: 'succeeded' })).items[0]);
+    const retry = await waitFor(
+      async () => (await store.executions.list({ task: 't.later', status: 'succeeded' })).items[0],
+    );
     expect(retry.runAt - first.finishedAt!).toBeGreaterThanOrEqual(390);
     expect(retry.startedAt! - first.finishedAt!).toBeGreaterThanOrEqual(380);
   });
 
   it('times out a slow handler through its signal and records timed_out', async () => {
     registry.register(
-      defineTask({ name: 't.slow', payload: z.object({}), timeoutMs: 100, handler: (_p, ctx) => sleep(5_000, ctx.signal) }),
+      defineTask({
+        name: 't.slow',
+        payload: z.object({}),
+        timeoutMs: 100,
+        handler: (_p, ctx) => sleep(5_000, ctx.signal),
+      }),
     );
     const engine = await start();
     const { execution } = await engine.enqueue('t.slow', {}, { trigger: 'api' });
@@ -184,7 +219,13 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
 
   it('cancels a running execution and a queued one', async () => {
     registry.register(
-      defineTask({ name: 't.long', payload: z.object({}), overlap: 'allow', concurrency: 1, handler: (_p, ctx) => sleep(10_000, ctx.signal) }),
+      defineTask({
+        name: 't.long',
+        payload: z.object({}),
+        overlap: 'allow',
+        concurrency: 1,
+        handler: (_p, ctx) => sleep(10_000, ctx.signal),
+      }),
     );
     const engine = await start();
     const { execution: a } = await engine.enqueue('t.long', {}, { trigger: 'api' });
@@ -214,7 +255,14 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
   });
 
   it('records a trigger that overlaps an active run as skipped, with the reason', async () => {
-    registry.register(defineTask({ name: 't.maint', payload: z.object({}), overlap: 'skip', handler: (_p, ctx) => sleep(500, ctx.signal) }));
+    registry.register(
+      defineTask({
+        name: 't.maint',
+        payload: z.object({}),
+        overlap: 'skip',
+        handler: (_p, ctx) => sleep(500, ctx.signal),
+      }),
+    );
     const engine = await start();
     const first = await engine.enqueue('t.maint', {}, { trigger: 'schedule' });
     const second = await engine.enqueue('t.maint', {}, { trigger: 'api' });
@@ -243,7 +291,8 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
     );
     const engine = await start({ concurrency: 4 });
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await engine.enqueue('t.serial', {}, { trigger: 'api' })).execution.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await engine.enqueue('t.serial', {}, { trigger: 'api' })).execution.id);
     for (const id of ids) {
       const done = await waitForStatus(store, id, TERMINAL);
       expect(done.error?.message ?? done.status).toBe('succeeded');
@@ -274,7 +323,15 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
   });
 
   it('returns the active execution for a repeated idempotency key', async () => {
-    registry.register(defineTask({ name: 't.idem', payload: z.object({}), overlap: 'allow', concurrency: 2, handler: () => sleep(200) }));
+    registry.register(
+      defineTask({
+        name: 't.idem',
+        payload: z.object({}),
+        overlap: 'allow',
+        concurrency: 2,
+        handler: () => sleep(200),
+      }),
+    );
     const engine = await start();
     const a = await engine.enqueue('t.idem', {}, { trigger: 'api', idempotencyKey: 'k1' });
     const b = await engine.enqueue('t.idem', {}, { trigger: 'api', idempotencyKey: 'k1' });
@@ -283,7 +340,9 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
   });
 
   it('follow-up tasks record their parent', async () => {
-    registry.register(defineTask({ name: 't.child', payload: z.object({ v: z.number() }), handler: async (p) => p.v }));
+    registry.register(
+      defineTask({ name: 't.child', payload: z.object({ v: z.number() }), handler: async (p) => p.v }),
+    );
     registry.register(
       defineTask({
         name: 't.parent',
@@ -307,7 +366,12 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
   it('graceful stop lets short work finish and records long work as interrupted, with a retry queued', async () => {
     registry.register(defineTask({ name: 't.short', payload: z.object({}), handler: () => sleep(100) }));
     registry.register(
-      defineTask({ name: 't.endless', payload: z.object({}), retry: { attempts: 2, backoffMs: 10 }, handler: (_p, ctx) => sleep(60_000, ctx.signal) }),
+      defineTask({
+        name: 't.endless',
+        payload: z.object({}),
+        retry: { attempts: 2, backoffMs: 10 },
+        handler: (_p, ctx) => sleep(60_000, ctx.signal),
+      }),
     );
     const engine = await start();
     const { execution: s } = await engine.enqueue('t.short', {}, { trigger: 'api' });
@@ -327,18 +391,38 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
 
   it('recovers executions whose lease expired (their process died) and retries them', async () => {
     registry.register(
-      defineTask({ name: 't.recover', payload: z.object({}), retry: { attempts: 2, backoffMs: 10 }, handler: async () => 'second life' }),
+      defineTask({
+        name: 't.recover',
+        payload: z.object({}),
+        retry: { attempts: 2, backoffMs: 10 },
+        handler: async () => 'second life',
+      }),
     );
     // A "dead process" claimed the execution and never came back.
-    const orphan = await store.executions.create({ task: 't.recover', payload: {}, trigger: 'api', maxAttempts: 2 });
-    const [claimed] = await store.executions.claim({ owner: 'dead-host:1', now: Date.now(), leaseMs: 50, limit: 1, excludeTasks: [], host: 'dead-host', pid: 1 });
+    const orphan = await store.executions.create({
+      task: 't.recover',
+      payload: {},
+      trigger: 'api',
+      maxAttempts: 2,
+    });
+    const [claimed] = await store.executions.claim({
+      owner: 'dead-host:1',
+      now: Date.now(),
+      leaseMs: 50,
+      limit: 1,
+      excludeTasks: [],
+      host: 'dead-host',
+      pid: 1,
+    });
     expect(claimed.id).toBe(orphan.id);
     await sleep(80);
     await start();
     const interrupted = await waitForStatus(store, orphan.id, TERMINAL);
     expect(interrupted.status).toBe('failed');
     expect(interrupted.error?.type).toBe('interrupted');
-    const retried = await waitFor(async () => (await store.executions.list({ task: 't.recover', status: 'succeeded' })).items[0]);
+    const retried = await waitFor(
+      async () => (await store.executions.list({ task: 't.recover', status: 'succeeded' })).items[0],
+    );
     expect(retried.trigger).toBe('recovery');
     expect(retried.retryOf).toBe(orphan.id);
     expect(retried.result).toBe('second life');

@@ -29,7 +29,8 @@ export async function createExecution(
     payload: data,
     trigger: opts.trigger,
     triggeredBy: opts.triggeredBy ?? null,
-    priority: opts.priority ?? def.priority + (INTERACTIVE.has(opts.trigger) ? INTERACTIVE_PRIORITY_BOOST : 0),
+    priority:
+      opts.priority ?? def.priority + (INTERACTIVE.has(opts.trigger) ? INTERACTIVE_PRIORITY_BOOST : 0),
     attempt: opts.attempt ?? 1,
     maxAttempts: def.retry.attempts,
     reason: opts.reason ?? null,
@@ -60,7 +61,10 @@ export async function createExecution(
 async function insertOnce(store: Store, record: NewExecution) {
   if (record.scheduleId && record.scheduledFor != null) {
     const created = await store.executions.createScheduledFire(record);
-    if (!created) throw new ConflictError(`fire ${record.scheduledFor} of schedule ${record.scheduleId} already recorded`);
+    if (!created)
+      throw new ConflictError(
+        `fire ${record.scheduledFor} of schedule ${record.scheduleId} already recorded`,
+      );
     return created;
   }
   return store.executions.create(record);

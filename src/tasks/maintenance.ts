@@ -8,7 +8,12 @@ import type { ScheduleInput, TaskDefinition } from './types.ts';
 
 export interface CleanupStep {
   name: string;
-  run(args: { now: number; retentionDays: number; signal: AbortSignal; log: Logger }): Promise<{ deleted: number; detail?: string }>;
+  run(args: {
+    now: number;
+    retentionDays: number;
+    signal: AbortSignal;
+    log: Logger;
+  }): Promise<{ deleted: number; detail?: string }>;
 }
 
 export class CleanupSteps {
@@ -41,7 +46,9 @@ export function maintenanceCleanupTask(deps: {
       const steps = [
         {
           name: 'executions',
-          run: async () => ({ deleted: await deps.store.executions.deleteFinishedBefore(now - retentionDays * DAY) }),
+          run: async () => ({
+            deleted: await deps.store.executions.deleteFinishedBefore(now - retentionDays * DAY),
+          }),
         },
         ...deps.steps.list(),
       ];
@@ -62,7 +69,8 @@ export function maintenanceCleanupTask(deps: {
       }
       ctx.progress(steps.length, steps.length, 'done');
       const failed = results.filter((r) => r.error);
-      if (failed.length) throw new Error(`cleanup steps failed: ${failed.map((f) => `${f.step}: ${f.error}`).join('; ')}`);
+      if (failed.length)
+        throw new Error(`cleanup steps failed: ${failed.map((f) => `${f.step}: ${f.error}`).join('; ')}`);
       return { retentionDays, steps: results };
     },
   });

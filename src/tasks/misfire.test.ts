@@ -14,10 +14,16 @@ describe('misfire policy', () => {
     expect(d.action).toBe('skip');
   });
   it('without coalescing decides each fire on its own', () => {
-    expect(decideMisfires({ due: [1000, 2000, 3000], now: 4500, graceMs: 2600, coalesce: false }).map((d) => d.action)).toEqual(['skip', 'run', 'run']);
+    expect(
+      decideMisfires({ due: [1000, 2000, 3000], now: 4500, graceMs: 2600, coalesce: false }).map(
+        (d) => d.action,
+      ),
+    ).toEqual(['skip', 'run', 'run']);
   });
   it('a single on-time fire runs without a reason, even with a zero grace', () => {
-    expect(decideMisfires({ due: [1000], now: 1005, graceMs: 0, coalesce: true })).toEqual([{ action: 'run', scheduledFor: 1000, reason: null }]);
+    expect(decideMisfires({ due: [1000], now: 1005, graceMs: 0, coalesce: true })).toEqual([
+      { action: 'run', scheduledFor: 1000, reason: null },
+    ]);
     expect(decideMisfires({ due: [1000], now: 3000, graceMs: 0, coalesce: true })[0].action).toBe('skip');
   });
 });

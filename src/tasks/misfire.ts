@@ -35,13 +35,24 @@ export function decideMisfires({ due, now, graceMs, coalesce }: MisfireInput): F
       {
         action: 'run',
         scheduledFor: last,
-        reason: missed > 0 ? `coalesced ${due.length} due fires (${fmt(due[0])} … ${fmt(last)}) into one run` : null,
+        reason:
+          missed > 0
+            ? `coalesced ${due.length} due fires (${fmt(due[0])} … ${fmt(last)}) into one run`
+            : null,
       },
     ];
   }
   return due.map((t) =>
     late(t)
-      ? { action: 'skip', scheduledFor: t, reason: `missed fire at ${fmt(t)}: ${now - t} ms late, beyond the misfire grace of ${graceMs} ms` }
-      : { action: 'run', scheduledFor: t, reason: now - t > 1000 ? `late fire at ${fmt(t)} (${now - t} ms), within grace` : null },
+      ? {
+          action: 'skip',
+          scheduledFor: t,
+          reason: `missed fire at ${fmt(t)}: ${now - t} ms late, beyond the misfire grace of ${graceMs} ms`,
+        }
+      : {
+          action: 'run',
+          scheduledFor: t,
+          reason: now - t > 1000 ? `late fire at ${fmt(t)} (${now - t} ms), within grace` : null,
+        },
   );
 }

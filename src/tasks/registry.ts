@@ -9,7 +9,8 @@ export function defineTask<P, R>(def: TaskDefinition<P, R>): TaskDefinition<P, R
 }
 
 export function resolveTask<P, R>(def: TaskDefinition<P, R>): ResolvedTaskDefinition<P, R> {
-  if (!NAME.test(def.name)) throw new ValidationError(`invalid task name "${def.name}" (use dotted lowercase, e.g. crawl.sources)`);
+  if (!NAME.test(def.name))
+    throw new ValidationError(`invalid task name "${def.name}" (use dotted lowercase, e.g. crawl.sources)`);
   return {
     ...def,
     timeoutMs: def.timeoutMs ?? 30 * 60_000,

@@ -36,7 +36,8 @@ export interface RunningExecution {
 export function startExecution(execution: Execution, deps: RunnerDeps): RunningExecution {
   const controller = new AbortController();
   const abort = (kind: AbortKind, message?: string) => {
-    if (!controller.signal.aborted) controller.abort(new TaskAbortError(kind, message ?? defaultMessage(kind)));
+    if (!controller.signal.aborted)
+      controller.abort(new TaskAbortError(kind, message ?? defaultMessage(kind)));
   };
   const done = run(execution, deps, controller, abort);
   return { execution, abort, done };
@@ -54,9 +55,12 @@ async function run(
   controller: AbortController,
   abort: (kind: AbortKind, message?: string) => void,
 ): Promise<Execution | undefined> {
-  const now = deps.now ?? Date.now;
   const def = deps.registry.get(execution.task);
-  const log = deps.logger.child({ executionId: execution.id, task: execution.task, attempt: execution.attempt });
+  const log = deps.logger.child({
+    executionId: execution.id,
+    task: execution.task,
+    attempt: execution.attempt,
+  });
   const state = new ProgressState(execution, deps);
   deps.capture.attach(execution.id, (line) => state.addLog(line));
   let timer: NodeJS.Timeout | undefined;
@@ -64,7 +68,10 @@ async function run(
     if (!def) {
       return await settle(execution, deps, state, {
         status: 'failed',
-        error: { type: 'PermanentFailure', message: `unknown task ${execution.task}: not registered in this process` },
+        error: {
+          type: 'PermanentFailure',
+          message: `unknown task ${execution.task}: not registered in this process`,
+        },
       });
     }
     let payload: unknown;
@@ -84,7 +91,12 @@ async function run(
       progress: (current, total, message) => state.progress(current, total, message),
       count: (delta) => state.count(delta),
       enqueue: (task, p, opts) =>
-        deps.enqueue(task, p, { ...opts, trigger: 'chain', parentId: execution.id, triggeredBy: execution.task }),
+        deps.enqueue(task, p, {
+          ...opts,
+          trigger: 'chain',
+          parentId: execution.id,
+          triggeredBy: execution.task,
+        }),
     };
     const outcome = await raceWithAbandon(def.handler(payload, ctx), controller.signal, deps.abandonMs);
     clearTimeout(timer);
@@ -96,18 +108,31 @@ async function run(
       const reason = controller.signal.reason as TaskAbortError;
       const error: SerializedError = {
         type: kind === 'shutdown' ? 'interrupted' : reason.name,
-        message: reason.message + (outcome.abandoned ? ' (the handler ignored its signal and was abandoned)' : ''),
+        message:
+          reason.message + (outcome.abandoned ? ' (the handler ignored its signal and was abandoned)' : ''),
         ...(outcome.ok ? {} : { stack: serializeError(outcome.error).stack }),
       };
       if (kind === 'cancel') return await settle(execution, deps, state, { status: 'cancelled', error });
       const status = kind === 'timeout' ? 'timed_out' : 'failed';
-      return await settle(execution, deps, state, { status, error }, retryPlan(execution, def.retry, 0, deps));
+      return await settle(
+        execution,
+        deps,
+        state,
+        { status, error },
+        retryPlan(execution, def.retry, 0, deps),
+      );
     }
     const err = outcome.ok ? new Error('unreachable: success without abort handled above') : outcome.error;
     const error = serializeError(err);
     if (isPermanentFailure(err)) return await settle(execution, deps, state, { status: 'failed', error });
     const explicit = retryAfterMs(err);
-    return await settle(execution, deps, state, { status: 'failed', error }, retryPlan(execution, def.retry, explicit, deps));
+    return await settle(
+      execution,
+      deps,
+      state,
+      { status: 'failed', error },
+      retryPlan(execution, def.retry, explicit, deps),
+    );
   } catch (err) {
     // Recording the outcome itself failed (store down); the lease will expire and recovery will retry it.
     log.error({ err }, 'could not record execution outcome');
@@ -118,7 +143,8 @@ async function run(
   }
 }
 
-type Outcome = { ok: true; value: unknown; abandoned?: false } | { ok: false; error: unknown; abandoned?: boolean };
+type Outcome =
+  { ok: true; value: unknown; abandoned?: false } | { ok: false; error: unknown; abandoned?: boolean };
 
 /** Await the handler, but once the signal aborts, wait at most `abandonMs` more. */
 function raceWithAbandon(work: Promise<unknown>, signal: AbortSignal, abandonMs: number): Promise<Outcome> {
@@ -230,8 +256,20 @@ class ProgressState {
 
   addLog(line: CapturedLine): void {
     if (this.closed) return;
-    this.logs.push({ executionId: line.executionId, ts: line.ts, level: line.level, msg: line.msg, data: line.data });
-    this.deps.bus.emit({ type: 'log', executionId: line.executionId, ts: line.ts, level: line.level, msg: line.msg });
+    this.logs.push({
+      executionId: line.executionId,
+      ts: line.ts,
+      level: line.level,
+      msg: line.msg,
+      data: line.data,
+    });
+    this.deps.bus.emit({
+      type: 'log',
+      executionId: line.executionId,
+      ts: line.ts,
+      level: line.level,
+      msg: line.msg,
+    });
     this.schedule();
   }
 
@@ -264,9 +302,11 @@ class ProgressState {
     if (this.closed) return this.flushing;
     if (final) this.closed = true;
     this.lastPersist = Date.now();
-    this.flushing = this.flushing.then(() => this.write()).catch((err) => {
-      this.deps.logger.warn({ err, executionId: this.execution.id }, 'could not persist progress');
-    });
+    this.flushing = this.flushing
+      .then(() => this.write())
+      .catch((err) => {
+        this.deps.logger.warn({ err, executionId: this.execution.id }, 'could not persist progress');
+      });
     return final ? this.flushing : Promise.resolve();
   }
 

@@ -3,7 +3,13 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Schedule, SchedulePatch } from '../store/types.ts';
 import { nextFireTimes, validateCron } from './cron.ts';
-import type { EnqueueResult, ScheduleInput, SchedulePatchInput, ScheduleService, TaskEngine, TaskRegistry } from './types.ts';
+import type {
+  EnqueueResult,
+  SchedulePatchInput,
+  ScheduleService,
+  TaskEngine,
+  TaskRegistry,
+} from './types.ts';
 import { parsePayload } from './payload.ts';
 
 export interface ScheduleServiceOptions {
@@ -31,11 +37,18 @@ export function createScheduleService(opts: ScheduleServiceOptions): ScheduleSer
   }
 
   function checkBounds(input: SchedulePatchInput): void {
-    if (input.name !== undefined && !input.name.trim()) throw new ValidationError('name must not be empty', { field: 'name' });
-    if (input.misfireGraceMs !== undefined && (!Number.isInteger(input.misfireGraceMs) || input.misfireGraceMs < 0)) {
+    if (input.name !== undefined && !input.name.trim())
+      throw new ValidationError('name must not be empty', { field: 'name' });
+    if (
+      input.misfireGraceMs !== undefined &&
+      (!Number.isInteger(input.misfireGraceMs) || input.misfireGraceMs < 0)
+    ) {
       throw new ValidationError('misfireGraceMs must be a non-negative integer', { field: 'misfireGraceMs' });
     }
-    if (input.maxInstances !== undefined && (!Number.isInteger(input.maxInstances) || input.maxInstances < 1)) {
+    if (
+      input.maxInstances !== undefined &&
+      (!Number.isInteger(input.maxInstances) || input.maxInstances < 1)
+    ) {
       throw new ValidationError('maxInstances must be an integer >= 1', { field: 'maxInstances' });
     }
   }
@@ -81,17 +94,22 @@ export function createScheduleService(opts: ScheduleServiceOptions): ScheduleSer
       checkBounds(input);
       const patch: SchedulePatch = {};
       const timezone = input.timezone ?? current.timezone;
-      const cron = input.cron !== undefined || input.timezone !== undefined ? validateCron(input.cron ?? current.cron, timezone) : current.cron;
+      const cron =
+        input.cron !== undefined || input.timezone !== undefined
+          ? validateCron(input.cron ?? current.cron, timezone)
+          : current.cron;
       if (input.cron !== undefined) patch.cron = cron;
       if (input.timezone !== undefined) patch.timezone = timezone;
       if (input.name !== undefined) patch.name = input.name.trim();
       if (input.enabled !== undefined) patch.enabled = input.enabled;
-      if (input.payload !== undefined) patch.payload = parsePayload(opts.registry.require(current.task), input.payload);
+      if (input.payload !== undefined)
+        patch.payload = parsePayload(opts.registry.require(current.task), input.payload);
       if (input.misfireGraceMs !== undefined) patch.misfireGraceMs = input.misfireGraceMs;
       if (input.coalesce !== undefined) patch.coalesce = input.coalesce;
       if (input.maxInstances !== undefined) patch.maxInstances = input.maxInstances;
       if (input.description !== undefined) patch.description = input.description;
-      const timingChanged = patch.cron !== undefined || patch.timezone !== undefined || patch.enabled !== undefined;
+      const timingChanged =
+        patch.cron !== undefined || patch.timezone !== undefined || patch.enabled !== undefined;
       if (timingChanged) {
         // A new cron or a re-enable counts from now: no burst of "missed" fires for the old definition.
         const enabled = patch.enabled ?? current.enabled;

@@ -76,7 +76,12 @@ export class Scheduler {
   private async tick(): Promise<void> {
     if (!this.running) return;
     this.clock.clearTimer(this.timer);
-    this.leader = await this.opts.store.locks.tryAcquire(LOCK, this.owner, this.opts.refreshMs * 3, this.clock.now());
+    this.leader = await this.opts.store.locks.tryAcquire(
+      LOCK,
+      this.owner,
+      this.opts.refreshMs * 3,
+      this.clock.now(),
+    );
     if (this.leader) {
       for (const schedule of this.schedules) await this.fireDue(schedule);
     }
@@ -112,10 +117,21 @@ export class Scheduler {
     if (schedule.nextRunAt > now) return;
     const due = [
       schedule.nextRunAt,
-      ...fireTimesBetween(schedule.cron, schedule.timezone, schedule.nextRunAt, now, (this.opts.maxMissedFires ?? 100) - 1),
+      ...fireTimesBetween(
+        schedule.cron,
+        schedule.timezone,
+        schedule.nextRunAt,
+        now,
+        (this.opts.maxMissedFires ?? 100) - 1,
+      ),
     ];
     let lastExecutionId = schedule.lastExecutionId;
-    for (const decision of decideMisfires({ due, now, graceMs: schedule.misfireGraceMs, coalesce: schedule.coalesce })) {
+    for (const decision of decideMisfires({
+      due,
+      now,
+      graceMs: schedule.misfireGraceMs,
+      coalesce: schedule.coalesce,
+    })) {
       const id = await this.fire(schedule, decision.scheduledFor, decision.action, decision.reason, now);
       if (id) lastExecutionId = id;
     }
@@ -149,7 +165,13 @@ export class Scheduler {
         return skipped?.id;
       }
       if (schedule.maxInstances > 1 && (await this.activeCount(schedule)) >= schedule.maxInstances) {
-        return await this.fire(schedule, scheduledFor, 'skip', `max instances (${schedule.maxInstances}) reached`, now);
+        return await this.fire(
+          schedule,
+          scheduledFor,
+          'skip',
+          `max instances (${schedule.maxInstances}) reached`,
+          now,
+        );
       }
       const result = await this.opts.engine.enqueue(schedule.task, schedule.payload ?? {}, {
         trigger: 'schedule',
@@ -171,7 +193,11 @@ export class Scheduler {
   }
 
   private async activeCount(schedule: Schedule): Promise<number> {
-    const page = await this.opts.store.executions.list({ scheduleId: schedule.id, status: ['queued', 'running'], limit: 1 });
+    const page = await this.opts.store.executions.list({
+      scheduleId: schedule.id,
+      status: ['queued', 'running'],
+      limit: 1,
+    });
     return page.total;
   }
 

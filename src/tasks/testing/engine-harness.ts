@@ -14,7 +14,13 @@ export interface EngineUnderTest {
 export interface EngineFactory {
   name: string;
   storeKind: 'sqlite' | 'postgres';
-  create(args: { store: Store; registry: TaskRegistry; leaseMs?: number; abandonMs?: number; concurrency?: number }): Promise<EngineUnderTest>;
+  create(args: {
+    store: Store;
+    registry: TaskRegistry;
+    leaseMs?: number;
+    abandonMs?: number;
+    concurrency?: number;
+  }): Promise<EngineUnderTest>;
 }
 
 export function testLogger(capture: ExecutionLogCapture): pino.Logger {

@@ -2,7 +2,11 @@
 import type { Store } from '../../store/store.ts';
 import type { Execution, ExecutionStatus } from '../../store/types.ts';
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -12,7 +16,12 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
 }
 
-export function waitForStatus(store: Store, id: string, statuses: ExecutionStatus[], timeoutMs = 10_000): Promise<Execution> {
+export function waitForStatus(
+  store: Store,
+  id: string,
+  statuses: ExecutionStatus[],
+  timeoutMs = 10_000,
+): Promise<Execution> {
   return waitFor(
     async () => {
       const row = await store.executions.get(id);

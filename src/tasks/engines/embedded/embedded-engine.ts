@@ -75,12 +75,22 @@ export class EmbeddedEngine implements TaskEngine {
     await this.recoverExpiredLeases();
     const pollMs = this.opts.pollMs ?? 500;
     this.pollTimer = setInterval(() => this.pump(), pollMs);
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(200, Math.floor(this.opts.leaseMs / 3)));
+    this.heartbeatTimer = setInterval(
+      () => void this.heartbeat(),
+      Math.max(200, Math.floor(this.opts.leaseMs / 3)),
+    );
     this.pump();
   }
 
   async enqueue(task: string, payload: unknown, opts: EnqueueOptions): Promise<EnqueueResult> {
-    const result = await createExecution(this.opts.store, this.opts.registry, task, payload, opts, this.now());
+    const result = await createExecution(
+      this.opts.store,
+      this.opts.registry,
+      task,
+      payload,
+      opts,
+      this.now(),
+    );
     if (!result.deduplicated) this.bus.emit({ type: 'status', execution: result.execution });
     if (result.execution.status === 'queued') this.pump();
     return result;
@@ -90,7 +100,9 @@ export class EmbeddedEngine implements TaskEngine {
     const current = await this.opts.store.executions.get(executionId);
     if (!current) throw new NotFoundError('execution', executionId);
     if (current.status !== 'queued' && current.status !== 'running') {
-      throw new ConflictError(`execution ${executionId} is already ${current.status}`, { status: current.status });
+      throw new ConflictError(`execution ${executionId} is already ${current.status}`, {
+        status: current.status,
+      });
     }
     const updated = (await this.opts.store.executions.requestCancel(executionId, this.now())) ?? current;
     const local = this.running.get(executionId);
