@@ -49,6 +49,8 @@ export interface BootData {
   authRequired: boolean;
   /** Digest sections in order; also the classes enrichment files articles under. */
   categories: { name: string; showWhenEmpty: boolean }[];
+  /** The digest Markdown carries source links (NEWSDESK_DIGEST_MARKDOWN_LINKS). */
+  digestLinks: boolean;
 }
 
 export function bootData(config: {
@@ -56,10 +58,12 @@ export function bootData(config: {
   apiToken?: string;
   raw: Readonly<RawConfig>;
 }): BootData {
+  const digest = digestSettings(config.raw);
   return {
+    digestLinks: digest.markdownLinks,
     timezone: config.timezone,
     authRequired: Boolean(config.apiToken),
-    categories: digestSettings(config.raw).categories.map((c) => ({
+    categories: digest.categories.map((c) => ({
       name: c.name,
       showWhenEmpty: c.showWhenEmpty,
     })),

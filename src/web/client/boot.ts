@@ -4,6 +4,7 @@ export interface Boot {
   timezone: string;
   authRequired: boolean;
   categories: { name: string; showWhenEmpty: boolean }[];
+  digestLinks: boolean;
 }
 
 let cached: Boot | undefined;
@@ -17,6 +18,7 @@ export function boot(): Boot {
     timezone: parsed.timezone ?? 'Asia/Shanghai',
     authRequired: parsed.authRequired ?? false,
     categories: parsed.categories ?? [],
+    digestLinks: parsed.digestLinks ?? false,
   };
   return cached;
 }

@@ -114,3 +114,87 @@ export interface EnqueueResult {
   skipped?: boolean;
   reason?: string | null;
 }
+
+export type DigestStatus = 'draft' | 'checked' | 'delivered' | 'delivery_failed';
+
+export interface DigestSummary {
+  id: string;
+  date: string;
+  title: string;
+  displayTitle: string;
+  intro: string;
+  status: DigestStatus;
+  revision: number;
+  itemCount: number;
+  checkedAt: string | null;
+  checkStale: boolean;
+  deliveredAt: string | null;
+  public: { enabled: boolean; path: string | null; url: string | null };
+  outputs: { markdown: string; html: string; pdf: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RepeatFlag {
+  reason: string;
+  score: number;
+  detail: string;
+  confirmedByJudge: boolean;
+  matchedDigestId: string;
+  matchedDigestDate: string;
+  matchedItemId: string;
+  matchedArticleId: string;
+  matchedTitle: string;
+}
+
+export interface DigestItem {
+  id: string;
+  articleId: string;
+  eventId: string | null;
+  category: string;
+  section: string;
+  title: string;
+  summary: string;
+  links: { url: string; source: string }[];
+  order: number;
+  repeat: RepeatFlag | null;
+}
+
+export interface ChannelDelivery {
+  channel: string;
+  channelType: string | null;
+  ok: boolean;
+  attempts: number;
+  status: number | null;
+  error: string | null;
+  lastAt: string;
+}
+
+export interface Digest extends DigestSummary {
+  items: DigestItem[];
+  flags: number;
+  delivery: ChannelDelivery[];
+}
+
+export interface DeliveryAttempt {
+  id: string;
+  executionId: string | null;
+  channel: string;
+  channelType: string | null;
+  attempt: number;
+  ok: boolean;
+  status: number | null;
+  response: string | null;
+  error: { type: string; kind: string; code?: string; message: string; retryable: boolean } | null;
+  nextRetryInMs: number | null;
+  at: string;
+  durationMs: number;
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  type: string;
+  enabled: boolean;
+  description: string | null;
+}
