@@ -30,6 +30,7 @@ import { closeRedisClient, createRedisClient } from './redis-connections.ts';
 import { clusterKeys, DEFAULT_REDIS_PREFIX, type ClusterKeys } from './redis-keys.ts';
 import { SlotGate } from './slot-gate.ts';
 import { countLiveWorkers, WorkerPresence } from './worker-presence.ts';
+import { ExecutionWriteBatcher, withExecutions, type CoalescerOptions } from './write-batcher.ts';
 
 export interface BullmqEngineOptions {
   store: Store;
@@ -49,6 +50,8 @@ export interface BullmqEngineOptions {
   runTasks?: boolean;
   /** After the gate has room again, how long idle workers stay paused (saves churn when saturated). */
   resumeDelayMs?: number;
+  /** Coalescing of record writes under load (default: batches of up to 64, 2 in flight). */
+  writeBatching?: CoalescerOptions;
   /** Queued executions older than this and still queued are re-added to Redis by the sweep. */
   orphanAgeMs?: number;
   now?: () => number;
@@ -72,6 +75,9 @@ export class BullmqEngine implements TaskEngine {
   private readonly keys: ClusterKeys;
   private readonly deps: RunnerDeps;
   private readonly gate: SlotGate;
+  /** Record writes of the hot path (create, claim, finish), coalesced under load. */
+  private readonly writes: ExecutionWriteBatcher;
+  private readonly store: Store;
   private readonly queues = new Map<string, Queue<ExecutionJobData>>();
   private readonly workers = new Map<string, TaskWorker>();
   private readonly running = new Map<string, RunningExecution>();
@@ -94,8 +100,10 @@ export class BullmqEngine implements TaskEngine {
     this.keys = clusterKeys(opts.prefix ?? DEFAULT_REDIS_PREFIX);
     this.gate = new SlotGate(opts.concurrency);
     this.gate.onChange = (full) => this.onGateChange(full);
+    this.writes = new ExecutionWriteBatcher(opts.store.executions, opts.writeBatching);
+    this.store = withExecutions(opts.store, this.writes.executions);
     this.deps = {
-      store: opts.store,
+      store: this.store,
       registry: opts.registry,
       bus: this.bus,
       logger: opts.logger,
@@ -147,14 +155,7 @@ export class BullmqEngine implements TaskEngine {
   }
 
   async enqueue(task: string, payload: unknown, opts: EnqueueOptions): Promise<EnqueueResult> {
-    const result = await createExecution(
-      this.opts.store,
-      this.opts.registry,
-      task,
-      payload,
-      opts,
-      this.now(),
-    );
+    const result = await createExecution(this.store, this.opts.registry, task, payload, opts, this.now());
     if (result.deduplicated) return result;
     this.bus.emit({ type: 'status', execution: result.execution });
     if (result.execution.status === 'queued') await this.addJob(result.execution);
@@ -355,7 +356,7 @@ export class BullmqEngine implements TaskEngine {
     const id = job.data?.executionId ?? job.id!;
     let execution: Execution | undefined;
     try {
-      execution = await this.opts.store.executions.markRunning(id, {
+      execution = await this.writes.executions.markRunning(id, {
         owner: this.owner,
         now: this.now(),
         leaseMs: this.opts.leaseMs,
@@ -422,7 +423,7 @@ export class BullmqEngine implements TaskEngine {
 
   /** Record an execution whose process died as interrupted, and queue its retry if attempts remain. */
   private async recoverInterrupted(row: Execution, why: string): Promise<boolean> {
-    const finished = await this.opts.store.executions.finish(row.id, {
+    const finished = await this.writes.executions.finish(row.id, {
       status: 'failed',
       error: { type: 'interrupted', message: `lease expired: ${why}` },
       finishedAt: this.now(),

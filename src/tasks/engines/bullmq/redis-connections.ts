@@ -13,6 +13,8 @@ export function createRedisClient(url: string, role: RedisRole, logger: Logger):
   const options: RedisOptions = {
     connectionName: `newsdesk:${role}:${process.pid}`,
     maxRetriesPerRequest: role === 'producer' ? 3 : null,
+    // Commands issued in the same tick leave in one write: under load, far fewer system calls.
+    enableAutoPipelining: role !== 'subscriber',
     // Reconnect forever with a capped delay; a worker must survive a Redis restart.
     retryStrategy: (times) => Math.min(times * 200, 5_000),
   };
