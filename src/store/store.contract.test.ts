@@ -336,6 +336,21 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
       await s.executions.heartbeat([], 'me', now); // no-op
     });
 
+    it('release puts an owner\'s claimed executions back in the queue', async () => {
+      const s = await fresh();
+      const now = Date.now();
+      await s.executions.create(exec('rel', { createdAt: now - 100 }));
+      const [mine] = await s.executions.claim(claimArgs(now, { owner: 'me', limit: 1 }));
+      await s.executions.release([mine.id], 'someone-else');
+      expect((await s.executions.get(mine.id))?.status).toBe('running');
+      await s.executions.release([mine.id], 'me');
+      const back = await s.executions.get(mine.id);
+      expect(back?.status).toBe('queued');
+      expect(back?.leaseOwner).toBeNull();
+      const [again] = await s.executions.claim(claimArgs(now, { owner: 'other', limit: 1 }));
+      expect(again.id).toBe(mine.id);
+    });
+
     it('markRunning moves one queued execution to running and leaves others alone', async () => {
       const e = await store.executions.create(exec(task('mark')));
       const now = Date.now();

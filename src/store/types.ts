@@ -169,6 +169,8 @@ export interface ExecutionsRepo {
     ids: string[],
     args: { owner: string; now: number; leaseMs: number; host: string; pid: number; worker?: string },
   ): Promise<Execution[]>;
+  /** Put claimed-but-not-started executions back in the queue (the claimer had no slot for them). */
+  release(ids: string[], owner: string): Promise<void>;
   heartbeat(ids: string[], owner: string, leaseExpiresAt: number): Promise<void>;
   updateProgress(id: string, update: ProgressUpdate): Promise<void>;
   /** Finish a running execution; returns undefined if it was not running (already finished elsewhere). */

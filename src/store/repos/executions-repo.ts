@@ -270,6 +270,17 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     return rows.sort(claimOrder).map(toExecution);
   }
 
+  async release(ids: string[], owner: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db
+      .updateTable('executions')
+      .set({ status: 'queued', lease_owner: null, lease_expires_at: null, started_at: null, host: null, pid: null })
+      .where('id', 'in', ids)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
   async markRunning(
     id: string,
     args: { owner: string; now: number; leaseMs: number; host: string; pid: number; worker?: string },

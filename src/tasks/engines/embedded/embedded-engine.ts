@@ -165,21 +165,32 @@ export class EmbeddedEngine implements TaskEngine {
     while (!this.stopping && this.running.size < this.opts.concurrency) {
       const exclude = this.opts.registry
         .list()
-        .filter((d) => (this.runningPerTask.get(d.name) ?? 0) >= effectiveConcurrency(d))
+        .filter((d) => this.taskRunning(d.name) >= effectiveConcurrency(d))
         .map((d) => d.name);
+      // Claim a batch (one round trip for many executions); rows beyond a task's own limit go back.
       const claimed = await this.opts.store.executions.claim({
         owner: this.owner,
         now: this.now(),
         leaseMs: this.opts.leaseMs,
-        limit: 1,
+        limit: Math.min(this.opts.concurrency - this.running.size, CLAIM_BATCH),
         excludeTasks: exclude,
         host: this.host,
         pid: process.pid,
       });
       if (claimed.length === 0) return;
-      // Launch everything claimed: a claimed row that is not run would sit until its lease expires.
-      for (const execution of claimed) this.launch(execution);
+      const extra: string[] = [];
+      for (const execution of claimed) {
+        const def = this.opts.registry.get(execution.task);
+        if (this.stopping || (def && this.taskRunning(def.name) >= effectiveConcurrency(def)))
+          extra.push(execution.id);
+        else this.launch(execution);
+      }
+      if (extra.length) await this.opts.store.executions.release(extra, this.owner);
     }
+  }
+
+  private taskRunning(task: string): number {
+    return this.runningPerTask.get(task) ?? 0;
   }
 
   private launch(execution: Execution): void {
@@ -236,6 +247,8 @@ export class EmbeddedEngine implements TaskEngine {
     return recovered;
   }
 }
+
+const CLAIM_BATCH = 32;
 
 /** 'allow' runs up to the task's concurrency; 'skip'/'queue' never run two at once. */
 function effectiveConcurrency(def: { overlap: string; concurrency: number }): number {
