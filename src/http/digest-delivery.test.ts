@@ -40,11 +40,12 @@ describe('digest delivery API', () => {
 
   const send = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
     t.http.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  // Generous: a delivery with an e-mail channel prints the PDF first, slow on a busy machine.
   const finished = (id: string) =>
     waitFor(async () => {
       const e = await t.app.store.executions.get(id);
       return e && ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(e.status) ? e : undefined;
-    }, 20_000);
+    }, 100_000);
 
   beforeAll(async () => {
     // Feishu: refuses a wrong signature (code 19021), and the very first request fails with HTTP 500.
@@ -79,7 +80,11 @@ describe('digest delivery API', () => {
     smtpPort = (smtp.server.address() as AddressInfo).port;
 
     t = await createTestApp({
-      env: { NEWSDESK_DELIVERY_BASE_DELAY_MS: '10', NEWSDESK_DELIVERY_MAX_DELAY_MS: '50' },
+      env: {
+        NEWSDESK_DELIVERY_BASE_DELAY_MS: '10',
+        NEWSDESK_DELIVERY_MAX_DELAY_MS: '50',
+        NEWSDESK_PDF_TIMEOUT_MS: '100000',
+      },
     });
     db = { kind: 'sqlite', file: (t.config.database as { file: string }).file };
     ({ sourceIds: sources } = await seedContent(db, {
@@ -240,7 +245,7 @@ describe('digest delivery API', () => {
         expect.objectContaining({ channel: 'SOC 邮件', ok: true, attempts: 1 }),
       ]),
     );
-  }, 60_000); // includes starting Chromium for the PDF attachment
+  }, 120_000); // includes starting Chromium for the PDF attachment
 
   it('fails the execution with a clear error when a channel keeps failing, and shows it on the digest', async () => {
     const ch = await send('POST', '/api/channels', {

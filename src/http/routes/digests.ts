@@ -498,7 +498,8 @@ export const digestRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
         {
           trigger: 'api',
           triggeredBy: callerOf(request, ctx.config.apiToken),
-          idempotencyKey: `digest.deliver:${d.id}`,
+          // A second click while a delivery runs joins it; a different channel list is its own delivery.
+          idempotencyKey: `digest.deliver:${d.id}:${channels ? [...channels].sort().join(',') : '*'}`,
         },
       );
       return reply.code(202).send(enqueueView(result));
