@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { AppError } from '../errors.ts';
 
 export type PdfLayout = 'a4' | 'single-page';
@@ -153,7 +153,7 @@ export class PdfRenderer {
     this.profileDir = profileDir;
     let context: BrowserContext;
     try {
-      context = await chromium.launchPersistentContext(profileDir, {
+      context = await (await loadChromium()).launchPersistentContext(profileDir, {
         executablePath: this.executablePath,
         headless: true,
         args: [...CHROMIUM_ARGS],
@@ -193,4 +193,9 @@ export class PdfRenderer {
     this.profileDir = null;
     if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** playwright-core costs ~57 MB and seconds of start-up: load it at the first browser launch, not at import. */
+async function loadChromium() {
+  return (await import('playwright-core')).chromium;
 }

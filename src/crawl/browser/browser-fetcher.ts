@@ -1,6 +1,6 @@
 // Pages that need JavaScript: one shared headless Chromium (the system package, never a downloaded
 // build), a fresh context per page, a small cap on pages open at once, and the SSRF guard on every request.
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { FetchError, classifyNetworkError, isFetchError } from '../fetch/errors.ts';
 import { DEFAULT_USER_AGENT } from '../fetch/http-fetcher.ts';
 import { SsrfGuard, type Resolver } from '../fetch/ssrf.ts';
@@ -74,7 +74,7 @@ export class BrowserFetcher implements PageLoader {
     if (this.browser) return Promise.resolve(this.browser);
     this.starting ??= (async () => {
       // launch() gives every browser a fresh temporary profile (user-data-dir) and deletes it on close.
-      const browser = await chromium.launch({
+      const browser = await (await loadChromium()).launch({
         executablePath: this.opts.executablePath,
         headless: true,
         args: CHROMIUM_ARGS,
@@ -185,4 +185,9 @@ export class BrowserFetcher implements PageLoader {
       release();
     }
   }
+}
+
+/** playwright-core costs ~57 MB and seconds of start-up: load it at the first browser launch, not at import. */
+async function loadChromium() {
+  return (await import('playwright-core')).chromium;
 }
