@@ -1,6 +1,7 @@
 // One zod schema over the environment. Every key: a default, one doc line, validation.
 import { z } from 'zod';
 import { isValidTimeZone } from '../time.ts';
+import { CRAWL_SECRET_KEYS, crawlConfigSpec } from './crawl-spec.ts';
 import { digestConfigSpec } from './digest-spec.ts';
 import { ENRICH_SECRET_KEYS, enrichConfigSpec } from './enrich-spec.ts';
 
@@ -33,6 +34,7 @@ export const configSpec = {
   ],
   NEWSDESK_SCHEDULER_REFRESH_MS: [int(100).default(5_000), 'How often the scheduler re-reads schedules edited by other processes.'],
   NEWSDESK_DEFAULT_MISFIRE_GRACE_MS: [int(0).default(300_000), 'Default misfire grace for new schedules.'],
+  ...crawlConfigSpec,
   ...digestConfigSpec,
   ...enrichConfigSpec,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
@@ -40,4 +42,4 @@ export const configSpec = {
 type Spec = typeof configSpec;
 export type RawConfig = { [K in keyof Spec]: z.output<Spec[K][0]> };
 
-export const SECRET_KEYS = new Set<string>(['NEWSDESK_API_TOKEN', 'NEWSDESK_DATABASE_URL', 'NEWSDESK_REDIS_URL', ...ENRICH_SECRET_KEYS]);
+export const SECRET_KEYS = new Set<string>(['NEWSDESK_API_TOKEN', 'NEWSDESK_DATABASE_URL', 'NEWSDESK_REDIS_URL', ...CRAWL_SECRET_KEYS, ...ENRICH_SECRET_KEYS]);

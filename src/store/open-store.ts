@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import { pendingMigrations, runMigrations } from './migrate.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
+import { SqlArticlesRepo } from './repos/articles-repo.ts';
 import { SqlDeliveryChannelsRepo } from './repos/delivery-channels-repo.ts';
 import { SqlDigestArticlesReadModel } from './repos/digest-articles-read-model.ts';
 import { SqlDigestsRepo } from './repos/digests-repo.ts';
@@ -12,6 +13,7 @@ import { SqlLlmUsageRepo } from './repos/llm-usage-repo.ts';
 import { SqlLocksRepo } from './repos/locks-repo.ts';
 import { SqlSchedulesRepo } from './repos/schedules-repo.ts';
 import { SqlSettingsRepo } from './repos/settings-repo.ts';
+import { SqlSourcesRepo } from './repos/sources-repo.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import type { Store, StoreOptions } from './store.ts';
@@ -29,6 +31,8 @@ class SqlStore implements Store {
   readonly schedules: SqlSchedulesRepo;
   readonly locks: SqlLocksRepo;
   readonly settings: SqlSettingsRepo;
+  readonly sources: SqlSourcesRepo;
+  readonly articles: SqlArticlesRepo;
   readonly digests: SqlDigestsRepo;
   readonly deliveryChannels: SqlDeliveryChannelsRepo;
   readonly digestArticles: SqlDigestArticlesReadModel;
@@ -47,6 +51,8 @@ class SqlStore implements Store {
     this.schedules = new SqlSchedulesRepo(db);
     this.locks = new SqlLocksRepo(db);
     this.settings = new SqlSettingsRepo(db);
+    this.sources = new SqlSourcesRepo(db);
+    this.articles = new SqlArticlesRepo(db);
     this.digests = new SqlDigestsRepo(db);
     this.deliveryChannels = new SqlDeliveryChannelsRepo(db);
     this.digestArticles = new SqlDigestArticlesReadModel(db);

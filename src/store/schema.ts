@@ -2,6 +2,7 @@
 // booleans are integers 0/1, instants are epoch milliseconds (bigint in PostgreSQL), ids are app-made TEXT.
 import type { Generated } from 'kysely';
 import type { ContentTables } from './schema-content.ts';
+import type { CrawlTables } from './schema-crawl.ts';
 import type { DigestTables } from './schema-digests.ts';
 import type { EnrichTables } from './schema-enrich.ts';
 
@@ -98,7 +99,7 @@ export interface RevisionsTable {
   value: number;
 }
 
-export interface Database extends ContentTables, DigestTables, EnrichTables {
+export interface Database extends ContentTables, CrawlTables, DigestTables, EnrichTables {
   executions: ExecutionsTable;
   execution_logs: ExecutionLogsTable;
   schedules: SchedulesTable;

@@ -1,4 +1,5 @@
 // The Store: one handle over the database with a repository per aggregate.
+import type { ArticlesRepo, SourcesRepo } from './crawl-types.ts';
 import type { DeliveryChannelsRepo, DigestArticlesReadModel, DigestsRepo } from './digest-types.ts';
 import type { EnrichCacheRepo, EnrichmentRepo, LlmUsageRepo } from './enrich-types.ts';
 import type { Dialect, ExecutionsRepo, LocksRepo, SchedulesRepo, SettingsRepo } from './types.ts';
@@ -9,6 +10,10 @@ export interface Store {
   readonly schedules: SchedulesRepo;
   readonly locks: LocksRepo;
   readonly settings: SettingsRepo;
+  /** News sources: settings, crawl state and per-crawl history. */
+  readonly sources: SourcesRepo;
+  /** Crawled articles: dedup on insert, the news-page list, detail. */
+  readonly articles: ArticlesRepo;
   readonly digests: DigestsRepo;
   readonly deliveryChannels: DeliveryChannelsRepo;
   /** Read-only view over articles for digest selection. */

@@ -5,10 +5,12 @@ import { coreMigration } from './0001_core.ts';
 import { contentMigration } from './0002_content.ts';
 import { enrichMigration } from './0003_enrich.ts';
 import { digestsMigration } from './0005_digests.ts';
+import { crawlMigration } from './0006_crawl.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
   '0002_content': contentMigration,
   '0003_enrich': enrichMigration,
   '0005_digests': digestsMigration,
+  '0006_crawl': crawlMigration,
 };
