@@ -88,12 +88,16 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
         ...next.map((s) =>
           h(
             'li',
-            null,
-            h('strong', null, s.name),
-            h('span', { class: 'muted' }, ` · ${s.task}`),
+            { class: 'row' },
             h(
               'span',
-              { class: 'right', title: s.nextRunAt ?? '' },
+              null,
+              h('strong', null, s.name),
+              s.name !== s.task ? h('span', { class: 'muted' }, ` · ${s.task}`) : null,
+            ),
+            h(
+              'span',
+              { class: 'muted', title: s.nextRunAt ?? '' },
               `${shortTime(s.nextRunAt)} (${relative(s.nextRunAt)})`,
             ),
           ),

@@ -1,13 +1,14 @@
 // Settings: the effective configuration, read-only (it comes from NEWSDESK_* environment variables and
 // takes effect at restart), grouped by concern, secrets masked; categories; delivery channels when the
 // server offers an API for them.
-import { api, hasApi } from '../api.ts';
+import { api, apiPaths } from '../api.ts';
 import { boot } from '../boot.ts';
 import { h, render } from '../dom.ts';
 import { t, type Key } from '../i18n.ts';
 import type { PageContext } from '../router.ts';
 import { badge, card, empty, notice, pageHeader } from '../ui/components.ts';
 import { channelsCard } from './settings-channels.ts';
+import { llmCard } from './settings-llm.ts';
 
 interface ConfigEntry {
   key: string;
@@ -44,6 +45,7 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
   const order = GROUPS.map(([k]) => k).filter((k) => groups.has(k));
   const categories = boot().categories;
   const channels = h('div');
+  const llm = h('div');
   render(
     ctx.root,
     pageHeader(t('nav.settings')),
@@ -74,10 +76,14 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
         h('p', null, t('settings.timezone'), ': ', h('code', null, config.timezone)),
       ),
     ),
+    llm,
     channels,
+    h('h2', { class: 'section-title' }, t('settings.configuration')),
     ...order.map((g) =>
-      card(
-        t(g),
+      h(
+        'details',
+        { class: 'card', open: g === 'settings.llm' || g === 'settings.retention', dataset: { group: g } },
+        h('summary', null, t(g), h('span', { class: 'muted' }, ` (${groups.get(g)!.length})`)),
         h(
           'div',
           { class: 'table-wrap' },
@@ -122,5 +128,9 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
       ),
     ),
   );
-  if (await hasApi('/api/channels')) await channelsCard(channels, ctx.signal);
+  const paths = await apiPaths();
+  await Promise.all([
+    paths.has('/api/llm/status') ? llmCard(llm, ctx.signal) : undefined,
+    paths.has('/api/channels') ? channelsCard(channels, ctx.signal) : undefined,
+  ]);
 }
