@@ -1,6 +1,7 @@
 // What the composition root hands to the outer layers (HTTP, CLI, web): the wired services of one process.
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import type { CrawlService } from './crawl/crawl-service.ts';
 import type { DigestService } from './digest/digest-service.ts';
 import type { EnrichService } from './enrich/service.ts';
 import type { Store } from './store/store.ts';
@@ -18,6 +19,8 @@ export interface AppContext {
   schedulerStats(): SchedulerStats;
   role: ProcessRole;
   startedAt: number;
+  /** Crawling: sources' feeds and pages, discovery, OPML. */
+  crawl?: CrawlService;
   /** Daily digests: create, edit, render, check, deliver; channels. */
   digests?: DigestService;
   /** Article enrichment: status, re-process, budget. */

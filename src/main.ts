@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppContext, ProcessRole } from './app-context.ts';
 import type { Config } from './config/config.ts';
 import { ConflictError } from './errors.ts';
+import { registerCrawl } from './crawl/register.ts';
 import { registerDigest } from './digest/register.ts';
 import { registerEnrich } from './enrich/register.ts';
 import { createLogger, ExecutionLogCapture } from './logger.ts';
@@ -93,6 +94,26 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   registry.register(noopTask);
   registry.register(sleepTask);
   const defaultSchedules: ScheduleInput[] = [maintenanceDefaultSchedule];
+  const queue = config.queue;
+  const crawl = registerCrawl({
+    config,
+    logger,
+    store,
+    registry,
+    cleanup,
+    // Distributed mode: per-host politeness shared by every worker through Redis (loaded only then).
+    hostLimiterFactory:
+      queue.kind === 'bullmq'
+        ? async (limits) =>
+            new (await import('./tasks/engines/bullmq/redis-host-limiter.ts')).RedisHostLimiter({
+              redis: queue.redisUrl,
+              prefix: queue.prefix,
+              logger,
+              ...limits,
+            })
+        : undefined,
+  });
+  defaultSchedules.push(...crawl.defaultSchedules);
   const digest = registerDigest({ config, logger, store, registry, cleanup });
   defaultSchedules.push(...digest.defaultSchedules);
   const enrich = registerEnrich({ config, logger, store, registry, cleanup });
@@ -110,6 +131,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     cleanup,
     role,
     startedAt: Date.now(),
+    crawl: crawl.service,
     digests: digest.service,
     enrich: enrich.service,
     schedulerStats: () => scheduler?.stats() ?? { recentLagMs: [], firesTotal: 0, isLeader: false },
@@ -130,6 +152,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
       stopped ??= (async () => {
         await scheduler?.stop();
         await engine.stop(config.shutdownGraceMs);
+        await crawl.stop();
         await digest.stop();
         await enrich.stop();
         await store.close();

@@ -21,11 +21,13 @@ import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import { installAuth } from './auth.ts';
 import type { RouteDeps } from './deps.ts';
 import { installErrorHandling } from './errors.ts';
+import { articleRoutes } from './routes/articles.ts';
 import { digestRoutes } from './routes/digests.ts';
 import { enrichRoutes } from './routes/enrich.ts';
 import { eventRoutes, type EventsListRoute } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { sourceRoutes } from './routes/sources.ts';
 import { systemRoutes } from './routes/system.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { webRoutes } from '../web/plugin.ts';
@@ -114,6 +116,8 @@ export function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): HttpAp
       executionRoutes,
       scheduleRoutes,
       digestRoutes,
+      sourceRoutes,
+      articleRoutes,
       enrichRoutes,
       webRoutes,
       ...(opts.extraRoutes ?? []),
