@@ -25,4 +25,6 @@ export interface AppContext {
   digests?: DigestService;
   /** Article enrichment: status, re-process, budget. */
   enrich?: EnrichService;
+  /** News events: the grouping window (also the default window of the event list). */
+  events?: { windowMs: number };
 }

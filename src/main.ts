@@ -7,6 +7,7 @@ import { ConflictError } from './errors.ts';
 import { registerCrawl } from './crawl/register.ts';
 import { registerDigest } from './digest/register.ts';
 import { registerEnrich } from './enrich/register.ts';
+import { registerEvents } from './events/register.ts';
 import { createLogger, ExecutionLogCapture } from './logger.ts';
 import { openStore } from './store/open-store.ts';
 import type { Clock } from './tasks/clock.ts';
@@ -118,6 +119,8 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   defaultSchedules.push(...digest.defaultSchedules);
   const enrich = registerEnrich({ config, logger, store, registry, cleanup });
   defaultSchedules.push(...enrich.defaultSchedules);
+  const events = registerEvents({ logger, store, registry });
+  defaultSchedules.push(...events.defaultSchedules);
 
   let started = false;
   let stopped: Promise<void> | undefined;
@@ -134,6 +137,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     crawl: crawl.service,
     digests: digest.service,
     enrich: enrich.service,
+    events: { windowMs: events.windowMs },
     schedulerStats: () => scheduler?.stats() ?? { recentLagMs: [], firesTotal: 0, isLeader: false },
     async start() {
       if (started) return;

@@ -26,6 +26,7 @@ import { digestRoutes } from './routes/digests.ts';
 import { enrichRoutes } from './routes/enrich.ts';
 import { eventRoutes, type EventsListRoute } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
+import { newsEventRoutes, newsEventsList } from './routes/news-events.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -119,11 +120,12 @@ export function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): HttpAp
       sourceRoutes,
       articleRoutes,
       enrichRoutes,
+      newsEventRoutes,
       webRoutes,
       ...(opts.extraRoutes ?? []),
     ];
     for (const plugin of routes) await scope.register(plugin, deps);
-    await scope.register(eventRoutes, { ...deps, list: opts.eventsList });
+    await scope.register(eventRoutes, { ...deps, list: opts.eventsList ?? (ctx.events ? newsEventsList(ctx) : undefined) });
   });
 
   return Object.assign(app, { sse, metrics }) as unknown as HttpApp;

@@ -8,6 +8,7 @@ import { SqlDigestArticlesReadModel } from './repos/digest-articles-read-model.t
 import { SqlDigestsRepo } from './repos/digests-repo.ts';
 import { SqlEnrichCacheRepo } from './repos/enrich-cache-repo.ts';
 import { SqlEnrichmentRepo } from './repos/enrichment-repo.ts';
+import { SqlEventsRepo } from './repos/events-repo.ts';
 import { SqlExecutionsRepo } from './repos/executions-repo.ts';
 import { SqlLlmUsageRepo } from './repos/llm-usage-repo.ts';
 import { SqlLocksRepo } from './repos/locks-repo.ts';
@@ -39,6 +40,7 @@ class SqlStore implements Store {
   readonly enrichment: SqlEnrichmentRepo;
   readonly llmUsage: SqlLlmUsageRepo;
   readonly enrichCache: SqlEnrichCacheRepo;
+  readonly events: SqlEventsRepo;
   readonly #db: Kysely<Database>;
   readonly #schema: string | undefined;
   #closed: Promise<void> | undefined;
@@ -59,6 +61,7 @@ class SqlStore implements Store {
     this.enrichment = new SqlEnrichmentRepo(db, dialect);
     this.llmUsage = new SqlLlmUsageRepo(db);
     this.enrichCache = new SqlEnrichCacheRepo(db);
+    this.events = new SqlEventsRepo(db);
   }
 
   async migrate(): Promise<void> {

@@ -5,6 +5,7 @@ import type { ContentTables } from './schema-content.ts';
 import type { CrawlTables } from './schema-crawl.ts';
 import type { DigestTables } from './schema-digests.ts';
 import type { EnrichTables } from './schema-enrich.ts';
+import type { EventTables } from './schema-events.ts';
 
 export interface ExecutionsTable {
   id: string;
@@ -99,7 +100,7 @@ export interface RevisionsTable {
   value: number;
 }
 
-export interface Database extends ContentTables, CrawlTables, DigestTables, EnrichTables {
+export interface Database extends ContentTables, CrawlTables, DigestTables, EnrichTables, EventTables {
   executions: ExecutionsTable;
   execution_logs: ExecutionLogsTable;
   schedules: SchedulesTable;

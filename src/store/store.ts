@@ -2,6 +2,7 @@
 import type { ArticlesRepo, SourcesRepo } from './crawl-types.ts';
 import type { DeliveryChannelsRepo, DigestArticlesReadModel, DigestsRepo } from './digest-types.ts';
 import type { EnrichCacheRepo, EnrichmentRepo, LlmUsageRepo } from './enrich-types.ts';
+import type { EventsRepo } from './events-types.ts';
 import type { Dialect, ExecutionsRepo, LocksRepo, SchedulesRepo, SettingsRepo } from './types.ts';
 
 export interface Store {
@@ -23,6 +24,8 @@ export interface Store {
   /** Every model call with tokens and cost; aggregates. */
   readonly llmUsage: LlmUsageRepo;
   readonly enrichCache: EnrichCacheRepo;
+  /** News events: saved grouping state and the event list/detail. */
+  readonly events: EventsRepo;
   /** Apply pending migrations; safe when several processes call it at once. */
   migrate(): Promise<void>;
   /** True when the database answers and migrations are applied. */

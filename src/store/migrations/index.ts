@@ -4,6 +4,7 @@ import type { Migration } from 'kysely';
 import { coreMigration } from './0001_core.ts';
 import { contentMigration } from './0002_content.ts';
 import { enrichMigration } from './0003_enrich.ts';
+import { eventsMigration } from './0004_events.ts';
 import { digestsMigration } from './0005_digests.ts';
 import { crawlMigration } from './0006_crawl.ts';
 
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
   '0002_content': contentMigration,
   '0003_enrich': enrichMigration,
+  '0004_events': eventsMigration,
   '0005_digests': digestsMigration,
   '0006_crawl': crawlMigration,
 };
