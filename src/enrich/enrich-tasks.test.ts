@@ -1,7 +1,7 @@
 // Enrichment wired into the app: tasks through the embedded engine on a temp SQLite file, against a local
 // OpenAI-compatible server. Article rows, model-call records, execution outcomes and the status.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { createTestApp, waitFor, type TestApp } from '../../test/helpers/app.ts';
 import { finished, runTask, seedArticles } from './testing/app-harness.ts';
 import { fake, startFakeLlmServer, type FakeLlmServer } from './testing/fake-llm-server.ts';
 import { loadSecurityFixtures } from './testing/fixtures.ts';
@@ -212,6 +212,35 @@ describe('enrichment tasks with a model server', () => {
     const e = await runTask(t, 'enrich.articles', { articleIds: ids });
     expect(e.result).toMatchObject({ done: 1 });
     expect((await t.app.store.enrichment.get(ids[0]))?.state).toBe('done');
+  });
+
+  it('gives its articles back when the run is cancelled mid-batch', async () => {
+    const { ids } = await seedArticles(
+      t,
+      [fixtures.enBreach, fixtures.zhDataLeak, fixtures.enGeneralBank].map((f) => ({
+        ...f,
+        title: `Cancel: ${f.title}`,
+      })),
+    );
+    server.setLatency(10_000);
+    const { execution } = await t.app.engine.enqueue(
+      'enrich.articles',
+      { articleIds: ids },
+      { trigger: 'manual' },
+    );
+    await waitFor(() => server.requests.length > 0);
+    await t.app.engine.cancel(execution.id);
+    const e = await finished(t, execution.id);
+    expect(e.status).toBe('cancelled');
+    for (const id of ids) {
+      expect(await t.app.store.enrichment.get(id)).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        errorCode: null,
+      });
+    }
+    // A cancel is not a stop to report on the dashboard.
+    expect((await t.app.enrich!.status()).lastStop).toBeNull();
   });
 
   it('fails enrich.article for an unknown article without retrying', async () => {

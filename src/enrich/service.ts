@@ -18,7 +18,7 @@ import { createDailyBudgetGate, type BudgetGate } from './accounting/budget.ts';
 import { totalsOf, type EnrichDeps } from './enrich-article.ts';
 import { enrichBatch, type ArticleOutcome, type BatchStop } from './enrich-batch.ts';
 import { entitiesToList } from './entities.ts';
-import { createOpenAiCompatibleClient, type OpenAiCompatibleClient } from './llm/openai-client.ts';
+import type { OpenAiCompatibleClient } from './llm/openai-client.ts';
 import { RateLimiter } from './llm/rate-limiter.ts';
 import {
   isLlmConfigured,
@@ -28,7 +28,7 @@ import {
   type StepName,
 } from './options.ts';
 import { storeEnrichmentCache, storeUsageRecorder } from './store-ports.ts';
-import type { EnrichInput, EnrichmentResult, UsageTotals } from './types.ts';
+import type { EnrichInput, UsageTotals } from './types.ts';
 
 const HOUR = 3_600_000;
 const MAX_RETRY_DELAY_MS = 6 * HOUR;
@@ -133,7 +133,6 @@ export class EnrichService {
   readonly #deps: EnrichServiceDeps;
   readonly #now: () => number;
   readonly #budget: BudgetGate;
-  readonly #inflight = new Map<string, Promise<EnrichmentResult>>();
   #llm: { client: OpenAiCompatibleClient; limiter: RateLimiter } | undefined;
   #closed = false;
 
@@ -228,15 +227,15 @@ export class EnrichService {
     hooks: RunHooks,
   ): Promise<BatchStop | null> {
     const byId = new Map(claimed.map((a) => [a.id, a]));
+    const llm = this.mode === 'llm' ? await this.#client() : undefined;
     const deps: EnrichDeps = {
-      client: this.mode === 'llm' ? this.#client().client : null,
-      limiter: this.mode === 'llm' ? this.#client().limiter : undefined,
+      client: llm?.client ?? null,
+      limiter: llm?.limiter,
       cache: storeEnrichmentCache(this.#deps.cache, this.#now),
       usage: storeUsageRecorder(this.#deps.usage, hooks.owner, (r) => addUsage(report.usage, totalsOf([r]))),
       options: this.options,
       budget: this.#budget,
       signal: hooks.signal,
-      inflight: this.#inflight,
     };
     const batch = await enrichBatch(claimed.map(toInput), deps, {
       onArticleDone: async (outcome) => {
@@ -396,10 +395,13 @@ export class EnrichService {
     }
   }
 
-  #client(): { client: OpenAiCompatibleClient; limiter: RateLimiter } {
-    if (this.#closed) throw new Error('enrichment service is closed');
+  async #client(): Promise<{ client: OpenAiCompatibleClient; limiter: RateLimiter }> {
+    if (this.#llm) return this.#llm;
     const llm = this.#deps.settings.llm;
     if (!llm) throw new Error('no model server configured');
+    // The SDK costs seconds of start-up; processes that never call a model never load it.
+    const { createOpenAiCompatibleClient } = await import('./llm/openai-client.ts');
+    if (this.#closed) throw new Error('enrichment service is closed');
     this.#llm ??= {
       client: createOpenAiCompatibleClient({
         baseURL: llm.baseURL,

@@ -195,6 +195,20 @@ describe('enrichment API', () => {
     expect(res.body).not.toContain('/v1');
   });
 
+  it('documents the routes in the OpenAPI document', async () => {
+    const res = await send('GET', '/openapi.json');
+    expect(res.statusCode, res.body).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/articles/{id}/enrich',
+        '/api/articles/enrich',
+        '/api/llm/usage',
+        '/api/llm/status',
+      ]),
+    );
+  });
+
   it('lists the enrichment tasks with their payload schemas', async () => {
     const tasks = (await send('GET', '/api/tasks')).json().items as { name: string }[];
     expect(tasks.map((x) => x.name)).toEqual(expect.arrayContaining(['enrich.articles', 'enrich.article']));
