@@ -4,48 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createTestApp, waitFor, type TestApp } from '../../test/helpers/app.ts';
 import type { StoreOptions } from '../store/store.ts';
-import { seedContent, type SeedArticle } from '../store/testing-content.ts';
-import type { Execution } from '../store/types.ts';
-import { EVENTS_GROUP_TASK } from './register.ts';
-import { HOUR, loadFixtures, type FixtureArticle } from './testdata/fixtures.ts';
+import { seedContent } from '../store/testing-content.ts';
+import { HOUR, loadFixtures } from './testdata/fixtures.ts';
+import { placements, runGroupTask, seedArticle, SOURCE_NAMES } from './testdata/seed-articles.ts';
 
 const fixtures = loadFixtures('articles.json');
 /** Held back for the second run: a same-CVE follow-up of an existing event, and a new story. */
 const LATER = new Set(['anquanke-fortinet-55591', 'en-ole-21298']);
 // Fixtures are from January 2025; move them so the newest is an hour old (the API window is relative to now).
 const SHIFT = Date.now() - HOUR - Math.max(...fixtures.map((f) => f.publishedAt ?? f.fetchedAt));
-const SOURCE_NAMES: Record<string, string> = {
-  bleepingcomputer: 'BleepingComputer',
-  thehackernews: 'The Hacker News',
-  freebuf: 'FreeBuf',
-  securityweek: 'SecurityWeek',
-  cisa: 'CISA',
-  cybersecuritynews: 'Cyber Security News',
-  anquanke: '安全客',
-  secrss: '安全内参',
-  'sohu-it': '搜狐科技',
-  therecord: 'The Record',
-};
-
-function seedArticle(f: FixtureArticle): SeedArticle {
-  return {
-    id: f.id,
-    sourceId: f.sourceId,
-    url: f.canonicalUrl ?? `https://${f.sourceId}.example.test/${f.id}`,
-    title: f.originalTitle ?? f.title,
-    titleZh: f.title,
-    summary: f.summary ?? null,
-    contentText: f.text ?? null,
-    publishedAt: f.publishedAt! + SHIFT,
-    fetchedAt: f.fetchedAt + SHIFT,
-    category: f.category ?? null,
-    cves: f.cves ? [...f.cves] : [],
-    entities: (f.entities ?? []).map((e) =>
-      typeof e === 'string' ? { type: 'other', value: e } : { type: String(e.type), value: e.name },
-    ),
-    enrichState: 'done',
-  };
-}
 
 describe('events.group task and the event API', () => {
   let t: TestApp;
@@ -53,26 +20,8 @@ describe('events.group task and the event API', () => {
   const eventOf = new Map<string, string>();
   let firstResult: Record<string, number>;
 
-  async function group(): Promise<Execution> {
-    const { execution } = await t.app.engine.enqueue(
-      EVENTS_GROUP_TASK,
-      { lookbackHours: 24 * 60 },
-      { trigger: 'manual' },
-    );
-    return waitFor(async () => {
-      const e = await t.app.store.executions.get(execution.id);
-      return e && ['succeeded', 'failed', 'timed_out', 'cancelled'].includes(e.status) ? e : undefined;
-    }, 15_000);
-  }
-
-  /** Article id → event id, read back through the events repository. */
-  async function eventIds(): Promise<Map<string, string | null>> {
-    const out = new Map<string, string | null>();
-    const { items } = await t.app.store.events.list({ since: 0, limit: 500, offset: 0 });
-    for (const item of items)
-      for (const m of (await t.app.store.events.detail(item.id))!.members) out.set(m.articleId, item.id);
-    return out;
-  }
+  const group = () => runGroupTask(t);
+  const eventIds = () => placements(t);
 
   beforeAll(async () => {
     t = await createTestApp({ seedSchedules: false });
@@ -84,7 +33,7 @@ describe('events.group task and the event API', () => {
         name: SOURCE_NAMES[id] ?? id,
         url: `https://${id}.example.test/feed`,
       })),
-      articles: fixtures.filter((f) => !LATER.has(f.id)).map(seedArticle),
+      articles: fixtures.filter((f) => !LATER.has(f.id)).map((f) => seedArticle(f, SHIFT)),
     });
     // Not enriched yet: never grouped.
     await seedContent(target, {
@@ -138,7 +87,9 @@ describe('events.group task and the event API', () => {
     const again = await group();
     expect(again.result).toEqual({ articles: 0, eventsCreated: 0, eventsExtended: 0, eventsMerged: 0 });
 
-    await seedContent(target, { articles: fixtures.filter((f) => LATER.has(f.id)).map(seedArticle) });
+    await seedContent(target, {
+      articles: fixtures.filter((f) => LATER.has(f.id)).map((f) => seedArticle(f, SHIFT)),
+    });
     const e = await group();
     expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
     expect(e.result).toEqual({ articles: 2, eventsCreated: 1, eventsExtended: 1, eventsMerged: 0 });

@@ -1,0 +1,61 @@
+// Test-only: fixture articles as enriched article rows in a real database, and the events.group run.
+import { waitFor, type TestApp } from '../../../test/helpers/app.ts';
+import type { SeedArticle } from '../../store/testing-content.ts';
+import type { Execution } from '../../store/types.ts';
+import { EVENTS_GROUP_TASK } from '../register.ts';
+import type { FixtureArticle } from './fixtures.ts';
+
+export const SOURCE_NAMES: Record<string, string> = {
+  bleepingcomputer: 'BleepingComputer',
+  thehackernews: 'The Hacker News',
+  freebuf: 'FreeBuf',
+  securityweek: 'SecurityWeek',
+  cisa: 'CISA',
+  cybersecuritynews: 'Cyber Security News',
+  anquanke: '安全客',
+  secrss: '安全内参',
+  'sohu-it': '搜狐科技',
+  therecord: 'The Record',
+};
+
+/** The fixture as an enriched article row, its times moved by `shift` ms. */
+export function seedArticle(f: FixtureArticle, shift: number): SeedArticle {
+  return {
+    id: f.id,
+    sourceId: f.sourceId,
+    url: f.canonicalUrl ?? `https://${f.sourceId}.example.test/${f.id}`,
+    title: f.originalTitle ?? f.title,
+    titleZh: f.title,
+    summary: f.summary ?? null,
+    contentText: f.text ?? null,
+    publishedAt: f.publishedAt! + shift,
+    fetchedAt: f.fetchedAt + shift,
+    category: f.category ?? null,
+    cves: f.cves ? [...f.cves] : [],
+    entities: (f.entities ?? []).map((e) =>
+      typeof e === 'string' ? { type: 'other', value: e } : { type: String(e.type), value: e.name },
+    ),
+    enrichState: 'done',
+  };
+}
+
+/** Run events.group through the engine and wait for its end. */
+export async function runGroupTask(
+  t: TestApp,
+  payload: unknown = { lookbackHours: 24 * 60 },
+): Promise<Execution> {
+  const { execution } = await t.app.engine.enqueue(EVENTS_GROUP_TASK, payload, { trigger: 'manual' });
+  return waitFor(async () => {
+    const e = await t.app.store.executions.get(execution.id);
+    return e && ['succeeded', 'failed', 'timed_out', 'cancelled'].includes(e.status) ? e : undefined;
+  }, 15_000);
+}
+
+/** Article id → event id, read back through the events repository. */
+export async function placements(t: TestApp): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const { items } = await t.app.store.events.list({ since: 0, limit: 500, offset: 0 });
+  for (const item of items)
+    for (const m of (await t.app.store.events.detail(item.id))!.members) out.set(m.articleId, item.id);
+  return out;
+}
