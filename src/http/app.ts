@@ -125,7 +125,10 @@ export function buildHttpApp(ctx: AppContext, opts: HttpAppOptions = {}): HttpAp
       ...(opts.extraRoutes ?? []),
     ];
     for (const plugin of routes) await scope.register(plugin, deps);
-    await scope.register(eventRoutes, { ...deps, list: opts.eventsList ?? (ctx.events ? newsEventsList(ctx) : undefined) });
+    await scope.register(eventRoutes, {
+      ...deps,
+      list: opts.eventsList ?? (ctx.events ? newsEventsList(ctx) : undefined),
+    });
   });
 
   return Object.assign(app, { sse, metrics }) as unknown as HttpApp;
