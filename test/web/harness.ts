@@ -25,7 +25,8 @@ export interface Harness {
   /** Open (or reuse) a page; the viewport defaults to a desktop size. */
   page(): Promise<Page>;
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
-  screenshot(page: Page, name: string): Promise<void>;
+  /** Full page by default; `viewport` keeps just what is on screen (long lists). */
+  screenshot(page: Page, name: string, opts?: { viewport?: boolean }): Promise<void>;
   /** Navigate to a dashboard path and wait until the page says it is rendered. */
   open(page: Page, uiPath: string): Promise<void>;
   close(): Promise<void>;
@@ -74,8 +75,8 @@ export async function startHarness(opts: TestAppOptions = {}): Promise<Harness> 
       if (viewport) await page.setViewportSize(viewport);
       return page;
     },
-    async screenshot(page, name) {
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    async screenshot(page, name, opts = {}) {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: !opts.viewport });
     },
     async open(page, uiPath) {
       await page.goto(`${base}/ui${uiPath}`);

@@ -198,3 +198,154 @@ export interface Channel {
   enabled: boolean;
   description: string | null;
 }
+
+export type EnrichState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface Article {
+  id: string;
+  sourceId: string;
+  sourceName: string;
+  url: string;
+  canonicalUrl: string;
+  title: string;
+  titleZh: string | null;
+  author: string | null;
+  feedSummary: string | null;
+  summary: string | null;
+  summarySource: string | null;
+  language: string | null;
+  category: string | null;
+  entities: { type: string; value: string }[];
+  cves: string[];
+  importance: number | null;
+  publishedAt: string | null;
+  fetchedAt: string;
+  duplicateOf: string | null;
+  eventId: string | null;
+  enrichment: {
+    state: EnrichState;
+    mode: string | null;
+    translation: string | null;
+    attempts: number;
+    errorCode: string | null;
+    errorMessage: string | null;
+    nextRetryAt: string | null;
+    skipReason: string | null;
+    enrichedAt: string | null;
+  };
+}
+
+export interface UsageTotals {
+  calls: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+}
+
+export interface ArticleDetail extends Article {
+  contentHtml: string | null;
+  contentText: string | null;
+  usage: {
+    totals: UsageTotals;
+    bySteps: Record<string, UsageTotals>;
+    calls: {
+      step: string;
+      model: string;
+      outcome: string;
+      errorCode: string | null;
+      promptTokens: number;
+      completionTokens: number;
+      costUsd: number | null;
+      latencyMs: number;
+      at: string;
+    }[];
+  } | null;
+}
+
+export interface ArticlePage {
+  items: Article[];
+  total: number;
+  nextCursor: string | null;
+  limit: number;
+  since: string | null;
+}
+
+export interface Source {
+  id: string;
+  name: string;
+  url: string;
+  type: 'feed' | 'page' | 'browser';
+  active: boolean;
+  description: string | null;
+  fetchIntervalMinutes: number | null;
+  maxFetchDays: number;
+  fullText: boolean;
+  useFeedSummary: boolean;
+  useDescriptionAsSummary: boolean;
+  selectors: { list?: string; title?: string; content?: string } | null;
+  headers: Record<string, string> | null;
+  proxy: string | null;
+  state: {
+    lastFetchAt: string | null;
+    lastSuccessAt: string | null;
+    lastStatus: number | null;
+    lastMessage: string | null;
+    lastErrorCode: string | null;
+    consecutiveFailures: number;
+    failingSince: string | null;
+    nextCheckAt: string | null;
+    disabledReason: string | null;
+    pendingRedirect: { url: string; count: number } | null;
+    itemsFound: number;
+    itemsNew: number;
+    entriesPerWeek: number | null;
+  };
+  createdAt: string;
+  updatedAt: string;
+  articles?: number;
+}
+
+export interface CrawlRun {
+  id: string;
+  executionId: string | null;
+  url: string;
+  status: 'ok' | 'not_modified' | 'failed';
+  httpStatus: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  itemsFound: number;
+  itemsNew: number;
+  outage: boolean;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  log: { ts: string; level: string; msg: string }[];
+}
+
+export interface NewsEvent {
+  id: string;
+  label: string;
+  category: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  articleCount: number;
+  sourceCount: number;
+  cves: string[];
+  sources: { id: string; name: string }[];
+}
+
+export interface NewsEventDetail extends NewsEvent {
+  members: {
+    articleId: string;
+    title: string;
+    originalTitle: string;
+    url: string;
+    source: { id: string; name: string };
+    publishedAt: string | null;
+    fetchedAt: string;
+    nearDuplicateOf: string | null;
+  }[];
+}
