@@ -483,19 +483,19 @@ function featureCosts(sample: EventArticle[]): void {
         measure(() => cjkLeads.forEach((t) => tokenize(t, { cjk: 'segmenter' })), cjkLeads.length),
       ],
       [
-        'classic MinHash, 63 slots',
+        'classic MinHash, 42 slots',
         'headline tokens',
-        measure(() => hashes.forEach((h) => minHash(h, 63)), hashes.length),
+        measure(() => hashes.forEach((h) => minHash(h, 42)), hashes.length),
       ],
       [
-        'one-permutation MinHash, 64',
+        'one-permutation MinHash, 40',
         'body shingles',
-        measure(() => bodies.forEach((h) => oneMinHash(h, 64)), bodies.length),
+        measure(() => bodies.forEach((h) => oneMinHash(h, 40)), bodies.length),
       ],
       [
-        'classic MinHash, 64 slots',
+        'classic MinHash, 40 slots',
         'body shingles',
-        measure(() => bodies.forEach((h) => minHash(h, 64)), bodies.length),
+        measure(() => bodies.forEach((h) => minHash(h, 40)), bodies.length),
       ],
       [
         'SimHash, two 32-bit halves',

@@ -32,11 +32,15 @@ import { termWeight } from './term-weights.ts';
 import { genericTokenHashes } from './tokenize.ts';
 
 /** LSH candidates below this headline/body similarity are not worth scoring for their signature alone. */
-const LSH_CANDIDATE_FLOOR = 0.3;
+const LSH_CANDIDATE_FLOOR = 0.45;
 /** The most similar LSH candidates scored per article (near-duplicates are among the first few). */
-const MAX_LSH_CANDIDATES = 16;
+const MAX_LSH_CANDIDATES = 8;
+/** Members of one event scored per article: the strongest few decide the link. */
+const MAX_SCORED_PER_EVENT = 3;
 /** A title-term candidate must share at least this share of the article's title weight to be scored. */
-const TERM_CANDIDATE_FLOOR = 0.08;
+const TERM_CANDIDATE_FLOOR = 0.25;
+/** Postings of a term or entity worth less than this share are not scanned. */
+const MIN_SCANNED_SHARE = 0.1;
 /** A title term or entity used by at most this many events in the window anchors a match. */
 const ANCHOR_MAX_EVENTS = 3;
 /** ... and, for a title term, by at most this share of the window's articles. */
@@ -89,6 +93,7 @@ export class EventGrouper {
   private now: number | null = null;
   private stamp = 0;
   private run: RunLog | null = null;
+  private readonly reached: MemberNode[] = [];
   lastStats: GroupingStats = { articles: 0, scored: 0, reached: 0 };
 
   constructor(options: GroupingOptions = {}) {
@@ -211,12 +216,13 @@ export class EventGrouper {
     const fp = member.fingerprint;
     for (const cve of member.focalCves) this.cvePostings.remove(cve, member);
     for (const entity of fp.entities) this.entityPostings.remove(entity.key, member);
-    this.forEachTitleTerm(fp, (term) => this.termPostings.remove(term, member));
-    this.forEachDfTerm(fp, (term) => {
-      const df = (this.termDf.get(term) ?? 0) - 1;
-      if (df > 0) this.termDf.set(term, df);
-      else this.termDf.delete(term);
-    });
+    for (const term of member.indexTerms) this.termPostings.remove(term, member);
+    const termDf = this.termDf;
+    for (const term of member.dfTerms) {
+      const df = (termDf.get(term) ?? 0) - 1;
+      if (df > 0) termDf.set(term, df);
+      else termDf.delete(term);
+    }
     const event = member.event;
     event.members.delete(member);
     if (event.members.size === 0 && this.events.get(event.id) === event) {
@@ -227,15 +233,26 @@ export class EventGrouper {
 
   // ---- indexing -------------------------------------------------------------------------------------
 
-  private forEachTitleTerm(fp: ArticleFingerprint, visit: (term: number) => void): void {
-    for (const term of fp.titleTerms) if (!this.generic.has(term)) visit(term);
-    for (const term of fp.originalTitleTerms)
-      if (!this.generic.has(term) && !contains(fp.titleTerms, term)) visit(term);
+  /** Title and original-title terms that go into the term postings (generic words excluded). */
+  private titleIndexTerms(fp: ArticleFingerprint): Uint32Array {
+    const out: number[] = [];
+    for (const term of fp.titleTerms) if (!this.generic.has(term)) out.push(term);
+    for (const term of fp.originalTitleTerms) {
+      if (!this.generic.has(term) && !contains(fp.titleTerms, term)) out.push(term);
+    }
+    return Uint32Array.from(out);
   }
 
-  private forEachDfTerm(fp: ArticleFingerprint, visit: (term: number) => void): void {
-    for (const term of fp.leadTerms) visit(term);
-    for (const term of fp.originalTitleTerms) if (!contains(fp.leadTerms, term)) visit(term);
+  /** Terms whose window document frequency the member counts in: lead terms and original-title terms. */
+  private documentTerms(fp: ArticleFingerprint): Uint32Array {
+    if (fp.originalTitleTerms.length === 0) return fp.leadTerms;
+    const extra: number[] = [];
+    for (const term of fp.originalTitleTerms) if (!contains(fp.leadTerms, term)) extra.push(term);
+    if (extra.length === 0) return fp.leadTerms;
+    const out = new Uint32Array(fp.leadTerms.length + extra.length);
+    out.set(fp.leadTerms);
+    out.set(extra, fp.leadTerms.length);
+    return out;
   }
 
   private weightOf(term: number): number {
@@ -281,18 +298,21 @@ export class EventGrouper {
       category,
       focalCves: this.focalCves(fingerprint),
       victims: this.victims(fingerprint.entities),
+      indexTerms: this.titleIndexTerms(fingerprint),
+      dfTerms: this.documentTerms(fingerprint),
       titleMass: 0,
       originalMass: 0,
       leadMass: 0,
       massWindow: 0,
       stamp: 0,
       acc: 0,
-      forced: false,
+      boost: 0,
     };
   }
 
   private countDf(member: MemberNode): void {
-    this.forEachDfTerm(member.fingerprint, (term) => this.termDf.set(term, (this.termDf.get(term) ?? 0) + 1));
+    const termDf = this.termDf;
+    for (const term of member.dfTerms) termDf.set(term, (termDf.get(term) ?? 0) + 1);
   }
 
   private mass(terms: Uint32Array): number {
@@ -316,7 +336,7 @@ export class EventGrouper {
     this.nd.add(member);
     for (const cve of member.focalCves) this.cvePostings.add(cve, member);
     for (const entity of fp.entities) this.entityPostings.add(entity.key, member);
-    this.forEachTitleTerm(fp, (term) => this.termPostings.add(term, member));
+    for (const term of member.indexTerms) this.termPostings.add(term, member);
   }
 
   private load(state: GroupingState): void {
@@ -371,10 +391,10 @@ export class EventGrouper {
     // A term anchors when it is rare in the window and used by a few events at most. Rarity is counted in
     // articles, not events: a stock phrase wrongly grouped once would otherwise look specific to that event.
     const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
-    this.forEachTitleTerm(fp, (term) => {
-      if ((this.termDf.get(term) ?? 0) > rareDf) return;
+    for (const term of this.titleIndexTerms(fp)) {
+      if ((this.termDf.get(term) ?? 0) > rareDf) continue;
       if (this.distinctEvents(this.termPostings.get(term)) <= ANCHOR_MAX_EVENTS) anchorTerms.add(term);
-    });
+    }
     return {
       id,
       at,
@@ -406,7 +426,40 @@ export class EventGrouper {
     return count;
   }
 
-  /** Members worth scoring: near-duplicate and CVE candidates always, the best title/entity matches next. */
+  /** Mark a member as reached by the current probe; `boost` ranks near-duplicate and CVE candidates first. */
+  private reach(m: MemberNode, p: Probe, stamp: number, boost: number, acc: number): void {
+    if (Math.abs(m.at - p.at) > this.opts.windowMs) return;
+    if (m.stamp !== stamp) {
+      m.stamp = stamp;
+      m.acc = 0;
+      m.boost = 0;
+      this.reached.push(m);
+    }
+    m.acc += acc;
+    if (boost > m.boost) m.boost = boost;
+  }
+
+  private reachTerms(
+    p: Probe,
+    stamp: number,
+    terms: Uint32Array,
+    weights: Float64Array,
+    titleMass: number,
+  ): void {
+    for (let i = 0; i < terms.length; i++) {
+      if (this.generic.has(terms[i])) continue;
+      const share = weights[i] / titleMass;
+      // A common term's long posting list cannot lift anyone over the floor on its own: skip the scan.
+      if (share < MIN_SCANNED_SHARE) continue;
+      const list = this.termPostings.get(terms[i]);
+      for (let j = 0; j < list.length; j++) this.reach(list[j], p, stamp, 0, share);
+    }
+  }
+
+  /**
+   * Members worth scoring: near-duplicate and CVE candidates first, then the best title/entity matches; at
+   * most a few per event, since one good link to an event is all a placement needs.
+   */
   private candidates(p: Probe): MemberNode[] {
     if (this.opts.exhaustive) {
       const all: MemberNode[] = [];
@@ -416,46 +469,38 @@ export class EventGrouper {
       return all;
     }
     const stamp = ++this.stamp;
-    const reached: MemberNode[] = [];
-    const windowMs = this.opts.windowMs;
-    const reach = (m: MemberNode, forced: boolean, acc: number) => {
-      if (Math.abs(m.at - p.at) > windowMs) return;
-      if (m.stamp !== stamp) {
-        m.stamp = stamp;
-        m.acc = 0;
-        m.forced = false;
-        reached.push(m);
-      }
-      m.acc += acc;
-      if (forced) m.forced = true;
-    };
+    const reached = this.reached;
+    reached.length = 0;
     const similar = this.nd.query(p.fingerprint, { minSimilarity: LSH_CANDIDATE_FLOOR });
-    for (let i = 0; i < similar.length && i < MAX_LSH_CANDIDATES; i++) reach(similar[i].doc, true, 0);
-    for (const cve of p.focalCves) for (const m of this.cvePostings.get(cve)) reach(m, true, 0);
+    for (let i = 0; i < similar.length && i < MAX_LSH_CANDIDATES; i++) {
+      this.reach(similar[i].doc, p, stamp, 3 + similar[i].similarity, 0);
+    }
+    for (const cve of p.focalCves) for (const m of this.cvePostings.get(cve)) this.reach(m, p, stamp, 2, 0);
     for (const entity of p.fingerprint.entities) {
       const share = 0.5 * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);
-      for (const m of this.entityPostings.get(entity.key)) reach(m, false, share);
+      if (share < MIN_SCANNED_SHARE) continue;
+      for (const m of this.entityPostings.get(entity.key)) this.reach(m, p, stamp, 0, share);
     }
-    const fp = p.fingerprint;
     const titleMass = p.titleMass + p.originalMass || 1;
-    const visitTerms = (terms: Uint32Array, weights: Float64Array) => {
-      for (let i = 0; i < terms.length; i++) {
-        if (this.generic.has(terms[i])) continue;
-        const share = weights[i] / titleMass;
-        for (const m of this.termPostings.get(terms[i])) reach(m, false, share);
-      }
-    };
-    visitTerms(fp.titleTerms, p.titleWeights);
-    visitTerms(fp.originalTitleTerms, p.originalWeights);
+    this.reachTerms(p, stamp, p.fingerprint.titleTerms, p.titleWeights, titleMass);
+    this.reachTerms(p, stamp, p.fingerprint.originalTitleTerms, p.originalWeights, titleMass);
 
+    reached.sort((a, b) => b.boost + b.acc - (a.boost + a.acc) || b.at - a.at);
     const chosen: MemberNode[] = [];
-    const ranked: MemberNode[] = [];
+    const eventStamp = ++this.stamp;
+    let byTerms = 0;
     for (const m of reached) {
-      if (m.forced) chosen.push(m);
-      else if (m.acc >= TERM_CANDIDATE_FLOOR) ranked.push(m);
+      if (m.boost === 0 && (m.acc < TERM_CANDIDATE_FLOOR || byTerms >= this.opts.maxTermCandidates)) continue;
+      const event = m.event;
+      if (event.seenStamp !== eventStamp) {
+        event.seenStamp = eventStamp;
+        event.scored = 0;
+      }
+      if (event.scored >= MAX_SCORED_PER_EVENT) continue;
+      event.scored++;
+      chosen.push(m);
+      if (m.boost === 0) byTerms++;
     }
-    ranked.sort((a, b) => b.acc - a.acc || b.at - a.at);
-    for (let i = 0; i < ranked.length && i < this.opts.maxTermCandidates; i++) chosen.push(ranked[i]);
     this.lastStats.reached += reached.length;
     this.lastStats.scored += chosen.length;
     return chosen;

@@ -16,6 +16,9 @@ export interface MemberNode extends NearDuplicateDoc {
   /** CVEs that link this article (empty for round-ups naming many CVEs). */
   focalCves: readonly string[];
   victims: readonly string[];
+  /** Terms in the title postings, and terms counted in the window's document frequencies. */
+  indexTerms: Uint32Array;
+  dfTerms: Uint32Array;
   /** Total term weights when indexed (the other side of a weighted Jaccard). */
   titleMass: number;
   originalMass: number;
@@ -25,7 +28,7 @@ export interface MemberNode extends NearDuplicateDoc {
   // Scratch space for candidate collection of the article being placed.
   stamp: number;
   acc: number;
-  forced: boolean;
+  boost: number;
 }
 
 export interface EventNode {
@@ -39,8 +42,9 @@ export interface EventNode {
   /** Existed before the current run (changes are reported as updates or merges, not creations). */
   existedBefore: boolean;
   touched: boolean;
-  /** Scratch: last probe that counted this event (distinct events per key). */
+  /** Scratch for the article being placed: last count pass that saw this event, and members scored. */
   seenStamp: number;
+  scored: number;
 }
 
 export function eventFromRecord(record: EventRecord, existedBefore: boolean): EventNode {
@@ -62,6 +66,7 @@ export function eventFromRecord(record: EventRecord, existedBefore: boolean): Ev
     existedBefore,
     touched: false,
     seenStamp: 0,
+    scored: 0,
   };
 }
 

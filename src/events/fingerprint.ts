@@ -7,11 +7,12 @@ import { minHash, oneMinHash, type Signature } from './minhash.ts';
 import { simHash, simHashToHex } from './simhash.ts';
 import { scanTokenHashes, tokenize, type CjkMode } from './tokenize.ts';
 
-export const FINGERPRINT_VERSION = 1;
-/** Slots of the headline signature (21 bands × 3 rows in the index). */
-export const LEAD_SIGNATURE_SIZE = 63;
-/** Slots of the body signature (16 bands × 4 rows in the index). */
-export const BODY_SIGNATURE_SIZE = 64;
+/** 2: 42-slot headline and 40-bin body signatures (1 had 63 and 64). */
+export const FINGERPRINT_VERSION = 2;
+/** Slots of the headline signature (14 bands × 3 rows in the index). */
+export const LEAD_SIGNATURE_SIZE = 42;
+/** Slots of the body signature (10 bands × 4 rows in the index). */
+export const BODY_SIGNATURE_SIZE = 40;
 
 export interface FingerprintOptions {
   cjk?: CjkMode;
@@ -34,7 +35,7 @@ export interface ArticleFingerprint {
   /** CVE ids from enrichment and from the texts, sorted. */
   cves: string[];
   entities: EntityKey[];
-  /** 64-bit SimHash of the lead tokens, 16 hex digits. */
+  /** 64-bit SimHash of the distinct lead terms, 16 hex digits. */
   simhash: string;
 }
 
@@ -90,7 +91,7 @@ export function fingerprintArticle(
     leadTerms,
     cves: [...cves].sort(),
     entities: entityKeys(article.entities),
-    simhash: simHashToHex(simHash(leadTokens)),
+    simhash: simHashToHex(simHash(leadTerms)),
   };
 }
 
@@ -130,12 +131,15 @@ export function decodeFingerprint(text: string): ArticleFingerprint {
   } catch (err) {
     throw new ValidationError('fingerprint is not JSON', { cause: String(err) });
   }
-  if (!raw || raw.v !== FINGERPRINT_VERSION)
+  if (!raw || (raw.v !== FINGERPRINT_VERSION && raw.v !== 1)) {
     throw new ValidationError(`unsupported fingerprint version ${raw?.v}`);
+  }
+  // Version 1 headline signatures start with the same hash functions; its body bins do not line up.
+  const v1 = raw.v === 1;
   return {
-    version: raw.v,
-    lead: fromBase64(raw.l),
-    body: raw.b ? fromBase64(raw.b) : null,
+    version: FINGERPRINT_VERSION,
+    lead: v1 ? fromBase64(raw.l).slice(0, LEAD_SIGNATURE_SIZE) : fromBase64(raw.l),
+    body: raw.b && !v1 ? fromBase64(raw.b) : null,
     titleTerms: fromBase64(raw.t),
     originalTitleTerms: fromBase64(raw.o),
     leadTerms: fromBase64(raw.s),

@@ -1,6 +1,8 @@
 // LSH banding over MinHash signatures: documents that agree on every row of some band share a bucket.
 // Buckets are capped (most recent kept), so a lookup costs at most bands × cap whatever the archive size.
 import { combine32, KEY_MASK } from './hash.ts';
+
+const combine = combine32;
 import type { Signature } from './minhash.ts';
 
 export interface LshTableOptions {
@@ -10,32 +12,33 @@ export interface LshTableOptions {
   bucketCap: number;
 }
 
-export class LshTable<T> {
+export class LshTable<T extends object> {
   readonly bands: number;
   readonly rows: number;
   readonly bucketCap: number;
-  private readonly tables: Map<number, T[]>[];
+  /** One map for all bands (the band is mixed into the key); a bucket of one is stored without an array. */
+  private readonly buckets = new Map<number, T | T[]>();
 
   constructor(options: LshTableOptions) {
     this.bands = options.bands;
     this.rows = options.rows;
     this.bucketCap = options.bucketCap;
-    this.tables = Array.from({ length: options.bands }, () => new Map<number, T[]>());
   }
 
   private bandKey(sig: Signature, band: number): number {
-    let h = band + 1;
+    let h = 0x51ed27 + band;
     const start = band * this.rows;
-    for (let r = 0; r < this.rows; r++) h = combine32(h, sig[start + r]);
+    for (let r = 0; r < this.rows; r++) h = combine(h, sig[start + r]);
     return h & KEY_MASK;
   }
 
   add(entry: T, sig: Signature): void {
+    const buckets = this.buckets;
     for (let b = 0; b < this.bands; b++) {
-      const table = this.tables[b];
       const key = this.bandKey(sig, b);
-      const bucket = table.get(key);
-      if (!bucket) table.set(key, [entry]);
+      const bucket = buckets.get(key);
+      if (bucket === undefined) buckets.set(key, entry);
+      else if (!Array.isArray(bucket)) buckets.set(key, [bucket, entry]);
       else {
         bucket.push(entry);
         if (bucket.length > this.bucketCap) bucket.shift();
@@ -44,29 +47,34 @@ export class LshTable<T> {
   }
 
   remove(entry: T, sig: Signature): void {
+    const buckets = this.buckets;
     for (let b = 0; b < this.bands; b++) {
-      const table = this.tables[b];
       const key = this.bandKey(sig, b);
-      const bucket = table.get(key);
-      if (!bucket) continue;
+      const bucket = buckets.get(key);
+      if (bucket === undefined) continue;
+      if (!Array.isArray(bucket)) {
+        if (bucket === entry) buckets.delete(key);
+        continue;
+      }
       const at = bucket.indexOf(entry);
-      if (at >= 0) bucket.splice(at, 1);
-      if (bucket.length === 0) table.delete(key);
+      if (at < 0) continue;
+      bucket.splice(at, 1);
+      if (bucket.length === 1) buckets.set(key, bucket[0]);
     }
   }
 
   /** Calls `visit` for every entry sharing a bucket with `sig` (an entry may be visited once per band). */
   forEachCandidate(sig: Signature, visit: (entry: T) => void): void {
     for (let b = 0; b < this.bands; b++) {
-      const bucket = this.tables[b].get(this.bandKey(sig, b));
-      if (bucket) for (let i = 0; i < bucket.length; i++) visit(bucket[i]);
+      const bucket = this.buckets.get(this.bandKey(sig, b));
+      if (bucket === undefined) continue;
+      if (!Array.isArray(bucket)) visit(bucket);
+      else for (let i = 0; i < bucket.length; i++) visit(bucket[i]);
     }
   }
 
   /** Number of non-empty buckets (for tests and memory estimates). */
   bucketCount(): number {
-    let n = 0;
-    for (const table of this.tables) n += table.size;
-    return n;
+    return this.buckets.size;
   }
 }

@@ -81,8 +81,8 @@ describe('NearDuplicateIndex', () => {
     };
     const small = flood(200);
     const large = flood(2_000);
-    // Buckets keep the most recent `bucketCap` documents: 37 bands (21 headline + 16 body) × cap at most.
-    expect(large).toBeLessThanOrEqual(37 * bucketCap);
+    // Buckets keep the most recent `bucketCap` documents: 24 bands (14 headline + 10 body) × cap at most.
+    expect(large).toBeLessThanOrEqual(24 * bucketCap);
     // Ten times the archive, (almost) the same work: only the bucket contents changed.
     expect(large).toBeLessThanOrEqual(small + bucketCap);
 

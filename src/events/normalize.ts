@@ -2,8 +2,12 @@
 
 /** NFKC folds full-width forms (ＣＶＥ－２０２４, ，) to ASCII; lowercase makes matching case-blind. */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
+  // ASCII is already in NFKC form; skipping the ICU call matters on article bodies.
+  return (ASCII.test(text) ? text : text.normalize('NFKC')).toLowerCase();
 }
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 

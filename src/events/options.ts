@@ -19,7 +19,7 @@ export interface GroupingOptions {
   postingCap?: number;
   /** Most recent members kept per LSH bucket. Default 24. */
   bucketCap?: number;
-  /** Title-term candidates fully scored per article (CVE and near-duplicate candidates always are). Default 32. */
+  /** Title-term and entity candidates fully scored per article (CVE and near-duplicate ones come first). Default 10. */
   maxTermCandidates?: number;
   /** Score every member in the window instead of indexed candidates (all-pairs): for baselines and checks. */
   exhaustive?: boolean;
@@ -50,7 +50,7 @@ export function resolveGroupingOptions(options: GroupingOptions = {}): ResolvedG
     maxFocalCves: options.maxFocalCves ?? 4,
     postingCap: options.postingCap ?? 64,
     bucketCap: options.bucketCap ?? 24,
-    maxTermCandidates: options.maxTermCandidates ?? 32,
+    maxTermCandidates: options.maxTermCandidates ?? 10,
     exhaustive: options.exhaustive ?? false,
     cjk: options.cjk ?? 'bigram',
     bodyChars: options.bodyChars ?? 2000,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mix32 } from './hash.ts';
 import { minHash, oneMinHash, signatureSimilarity } from './minhash.ts';
 import { hammingDistance, simHash, simHashFromHex, simHashToHex } from './simhash.ts';
+import { decodeFingerprint, encodeFingerprint, fingerprintArticle } from './fingerprint.ts';
 
 function set(from: number, to: number): Uint32Array {
   return Uint32Array.from({ length: to - from }, (_, i) => mix32(from + i));
@@ -59,5 +60,37 @@ describe('SimHash', () => {
     expect(hex).toMatch(/^[0-9a-f]{16}$/);
     expect(simHashFromHex(hex)).toEqual(value);
     expect(() => simHashFromHex('xyz')).toThrow(/simhash/);
+  });
+});
+
+describe('fingerprint text', () => {
+  const article = {
+    id: 'a',
+    sourceId: 's',
+    title: 'Ivanti Connect Secure零日漏洞（CVE-2025-0282）遭在野利用',
+    summary: 'Ivanti称Connect Secure栈溢出漏洞已被利用。',
+    text: 'Ivanti is warning that hackers exploited CVE-2025-0282 in zero-day attacks.',
+    fetchedAt: 0,
+    entities: [{ name: 'Ivanti', type: 'vendor' }],
+  };
+
+  it('round-trips through the stored form', () => {
+    const fp = fingerprintArticle(article);
+    expect(decodeFingerprint(encodeFingerprint(fp))).toEqual(fp);
+    expect(fp.cves).toEqual(['CVE-2025-0282']);
+  });
+
+  it('reads version 1 text: headline slots kept, body dropped', () => {
+    const fp = fingerprintArticle(article);
+    const v1 = JSON.parse(encodeFingerprint(fp));
+    const longer = new Uint32Array(63);
+    longer.set(fp.lead);
+    v1.v = 1;
+    v1.l = Buffer.from(longer.buffer).toString('base64');
+    const read = decodeFingerprint(JSON.stringify(v1));
+    expect(read.lead).toEqual(fp.lead);
+    expect(read.body).toBeNull();
+    expect(() => decodeFingerprint(JSON.stringify({ ...v1, v: 9 }))).toThrow(/version 9/);
+    expect(() => decodeFingerprint('not json')).toThrow(/not JSON/);
   });
 });
