@@ -33,6 +33,8 @@ export async function startTestServer(routes: Record<string, Handler> = {}): Pro
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  // Outlive the client's keep-alive: on a busy machine the server closing first resets reused sockets.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
