@@ -63,7 +63,7 @@ export function createMetrics(ctx: AppContext, opts: MetricsOptions = {}): Metri
   });
   new Gauge({
     name: 'newsdesk_workers',
-    help: 'Workers taking tasks in this process (0 for an API-only or scheduler-only process).',
+    help: 'Worker processes taking tasks: this one in embedded mode (0 for API or scheduler only); all live workers of the cluster with bullmq.',
     registers: [registry],
     async collect() {
       this.set((await ctx.engine.stats()).workers);
