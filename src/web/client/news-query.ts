@@ -43,8 +43,8 @@ export function filtersToQuery(f: NewsFilters, allCategories: string[]): Record<
   return {
     range: f.range === 'last' ? undefined : f.range,
     cat: sameAsDefault(f.categories, defaultCategories(allCategories)) ? undefined : f.categories.join(','),
-    smode: f.sourceMode === 'all' || f.sources.length === 0 ? undefined : f.sourceMode,
-    src: f.sourceMode === 'all' || f.sources.length === 0 ? undefined : f.sources.join(','),
+    smode: f.sourceMode === 'all' ? undefined : f.sourceMode,
+    src: f.sources.length === 0 ? undefined : f.sources.join(','),
     q: f.q || undefined,
     used: f.hideUsed ? undefined : 'show',
     dups: f.hideDuplicates ? undefined : 'show',

@@ -278,7 +278,8 @@ export async function newsPage(ctx: PageContext): Promise<void> {
         (r) => r.items,
         () => [],
       ),
-      api.get<{ items: NewsEvent[] }>('/api/events', { limit: 500 }, ctx.signal).then(
+      // Events of the last month for the "+N sources" badges (the API's default window can be shorter).
+      api.get<{ items: NewsEvent[] }>('/api/events', { window: '30d', limit: 500 }, ctx.signal).then(
         (r) => r.items,
         () => [],
       ),
