@@ -71,7 +71,8 @@ const RECONCILE_MAX = 5_000;
 export class BullmqEngine implements TaskEngine {
   readonly kind = 'bullmq' as const;
   readonly bus = new BridgedEventBus();
-  readonly owner = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private readonly host = os.hostname();
+  readonly owner = `${this.host}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   private readonly keys: ClusterKeys;
   private readonly deps: RunnerDeps;
   private readonly gate: SlotGate;
@@ -360,7 +361,7 @@ export class BullmqEngine implements TaskEngine {
         owner: this.owner,
         now: this.now(),
         leaseMs: this.opts.leaseMs,
-        host: os.hostname(),
+        host: this.host,
         pid: process.pid,
         worker: this.owner,
       });
