@@ -43,7 +43,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const raw = parseRawConfig(env);
   const dbUrl = raw.NEWSDESK_DATABASE_URL;
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) {
-    throw new ConfigError('Invalid configuration: NEWSDESK_DATABASE_URL: must start with postgres:// (leave unset for SQLite)');
+    throw new ConfigError(
+      'Invalid configuration: NEWSDESK_DATABASE_URL: must start with postgres:// (leave unset for SQLite)',
+    );
   }
   if (raw.NEWSDESK_QUEUE === 'bullmq') {
     if (!raw.NEWSDESK_REDIS_URL) {
@@ -61,7 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     port: raw.NEWSDESK_PORT,
     apiToken: raw.NEWSDESK_API_TOKEN,
     dataDir,
-    database: dbUrl ? { kind: 'postgres', url: dbUrl } : { kind: 'sqlite', file: path.join(dataDir, 'newsdesk.db') },
+    database: dbUrl
+      ? { kind: 'postgres', url: dbUrl }
+      : { kind: 'sqlite', file: path.join(dataDir, 'newsdesk.db') },
     queue:
       raw.NEWSDESK_QUEUE === 'bullmq'
         ? { kind: 'bullmq', redisUrl: raw.NEWSDESK_REDIS_URL!, prefix: raw.NEWSDESK_REDIS_PREFIX }

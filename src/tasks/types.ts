@@ -29,7 +29,11 @@ export interface TaskContext {
   /** Add to the counters (processed / success / failed). */
   count(delta: Partial<Counters>): void;
   /** Enqueue a follow-up task; it records this execution as its parent. */
-  enqueue(task: string, payload?: unknown, opts?: Pick<EnqueueOptions, 'delayMs' | 'priority' | 'idempotencyKey'>): Promise<EnqueueResult>;
+  enqueue(
+    task: string,
+    payload?: unknown,
+    opts?: Pick<EnqueueOptions, 'delayMs' | 'priority' | 'idempotencyKey'>,
+  ): Promise<EnqueueResult>;
 }
 
 export interface TaskDefinition<P = any, R = unknown> {
