@@ -286,6 +286,7 @@ export class EventGrouper {
     event: EventNode,
     title: string,
     category: string | null,
+    indexTerms?: Uint32Array,
   ): MemberNode {
     return {
       id,
@@ -298,7 +299,7 @@ export class EventGrouper {
       category,
       focalCves: this.focalCves(fingerprint),
       victims: this.victims(fingerprint.entities),
-      indexTerms: this.titleIndexTerms(fingerprint),
+      indexTerms: indexTerms ?? this.titleIndexTerms(fingerprint),
       dfTerms: this.documentTerms(fingerprint),
       titleMass: 0,
       originalMass: 0,
@@ -329,10 +330,16 @@ export class EventGrouper {
     member.massWindow = this.members.size;
   }
 
-  private index(member: MemberNode): void {
+  /** Add a member to every index; `probe` supplies its term masses when it was just placed. */
+  private index(member: MemberNode, probe?: Probe): void {
     const fp = member.fingerprint;
     this.members.set(member.id, member);
-    this.refreshMasses(member);
+    if (probe) {
+      member.titleMass = probe.titleMass;
+      member.originalMass = probe.originalMass;
+      member.leadMass = probe.leadMass;
+      member.massWindow = this.members.size;
+    } else this.refreshMasses(member);
     this.nd.add(member);
     for (const cve of member.focalCves) this.cvePostings.add(cve, member);
     for (const entity of fp.entities) this.entityPostings.add(entity.key, member);
@@ -391,7 +398,8 @@ export class EventGrouper {
     // A term anchors when it is rare in the window and used by a few events at most. Rarity is counted in
     // articles, not events: a stock phrase wrongly grouped once would otherwise look specific to that event.
     const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
-    for (const term of this.titleIndexTerms(fp)) {
+    const indexTerms = this.titleIndexTerms(fp);
+    for (const term of indexTerms) {
       if ((this.termDf.get(term) ?? 0) > rareDf) continue;
       if (this.distinctEvents(this.termPostings.get(term)) <= ANCHOR_MAX_EVENTS) anchorTerms.add(term);
     }
@@ -410,6 +418,7 @@ export class EventGrouper {
       entityRarity,
       anchorTerms,
       anchorEntities,
+      indexTerms,
     };
   }
 
@@ -596,9 +605,10 @@ export class EventGrouper {
       event,
       article.title,
       article.category ?? null,
+      p.indexTerms,
     );
     this.countDf(member);
-    this.index(member);
+    this.index(member, p);
     addMember(event, member, fp.entities, run.wallClock);
     run.touched.add(event);
     return {

@@ -51,6 +51,11 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
   private readonly body: LshTable<T>;
   private readonly byTime = new MinHeap<T>();
   private readonly maxVerified: number;
+  /** Reused per query (queries do not nest): no per-query map or closure to collect. */
+  private readonly hits = new Map<T, number>();
+  private readonly collect = (doc: T): void => {
+    this.hits.set(doc, (this.hits.get(doc) ?? 0) + 1);
+  };
   /** Candidates examined by the last query (before verification); exposed for cost tests and benchmarks. */
   lastCandidateCount = 0;
 
@@ -109,13 +114,12 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
   /** Candidates sharing an LSH bucket with `fingerprint`, with verified similarity, best first. */
   query(fingerprint: ArticleFingerprint, options: NearDuplicateQueryOptions = {}): NearDuplicateMatch<T>[] {
     // Count shared buckets per candidate: near-duplicates share many, chance collisions one.
-    const hits = new Map<T, number>();
-    const collect = (doc: T) => {
-      hits.set(doc, (hits.get(doc) ?? 0) + 1);
-    };
-    if (!isEmptySignature(fingerprint.lead)) this.lead.forEachCandidate(fingerprint.lead, collect);
-    if (fingerprint.body && !isEmptySignature(fingerprint.body))
-      this.body.forEachCandidate(fingerprint.body, collect);
+    const hits = this.hits;
+    hits.clear();
+    if (!isEmptySignature(fingerprint.lead)) this.lead.forEachCandidate(fingerprint.lead, this.collect);
+    if (fingerprint.body && !isEmptySignature(fingerprint.body)) {
+      this.body.forEachCandidate(fingerprint.body, this.collect);
+    }
     this.lastCandidateCount = hits.size;
     let verify: Iterable<T> = hits.keys();
     if (hits.size > this.maxVerified) {
@@ -136,6 +140,7 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
       const similarity = Math.max(lead, body);
       if (similarity >= min) matches.push({ id: doc.id, doc, similarity, lead, body });
     }
+    hits.clear();
     return matches.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
   }
 }

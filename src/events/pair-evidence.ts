@@ -27,6 +27,8 @@ export interface Probe {
    */
   anchorTerms: ReadonlySet<number>;
   anchorEntities: ReadonlySet<string>;
+  /** Title terms that go into the title postings (kept for indexing the article afterwards). */
+  indexTerms: Uint32Array;
 }
 
 export interface PairEvidence {
