@@ -93,7 +93,7 @@ export class BullmqEngine implements TaskEngine {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private heartbeatCount = 0;
-  private started = false;
+  private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private closed = false;
 
@@ -131,9 +131,13 @@ export class BullmqEngine implements TaskEngine {
     return this.producerClient;
   }
 
-  async start(): Promise<void> {
-    if (this.started || this.stopping) return;
-    this.started = true;
+  start(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    this.starting ??= this.open();
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     this.subscriber = createRedisClient(this.opts.redisUrl, 'subscriber', this.log);
     this.clusterBus = new ClusterBus({
       publisher: this.producer,
@@ -217,6 +221,8 @@ export class BullmqEngine implements TaskEngine {
   }
 
   private async shutdown(graceMs: number): Promise<void> {
+    // A stop during start-up waits for it, so nothing it opens is left behind.
+    await this.starting?.catch(() => undefined);
     this.stopController.abort(new Error('engine stopping'));
     clearTimeout(this.resumeTimer);
     const workers = [...this.workers.values()].map((w) => w.worker);
@@ -241,8 +247,8 @@ export class BullmqEngine implements TaskEngine {
     clearInterval(this.heartbeatTimer);
     await this.presence?.leave().catch(() => undefined);
     await this.clusterBus?.stop().catch(() => undefined);
+    this.closed = true; // no new queues from here on
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
-    this.closed = true;
     await Promise.all(
       [this.consumer, this.subscriber, this.producerClient].map((c) => (c ? closeRedisClient(c) : undefined)),
     );
