@@ -21,6 +21,11 @@ describe('dashboard: operations pages', () => {
     const res = await h.t.http.inject({ method: method as 'GET', url, payload: payload as object });
     return res.json();
   };
+  /** Other capabilities seed schedules too: find the one these tests edit by name. */
+  const cleanupSchedule = async (): Promise<{ cron: string; enabled: boolean }> =>
+    (await api('GET', '/api/schedules')).items.find(
+      (s: { name: string }) => s.name === 'maintenance.cleanup',
+    );
 
   it('serves the shell with a strict CSP and redirects / to /ui/', async () => {
     const root = await h.t.http.inject({ method: 'GET', url: '/' });
@@ -90,7 +95,7 @@ describe('dashboard: operations pages', () => {
 
     await card.locator('button[data-action="save"]').click();
     await page.waitForFunction(() => document.querySelector('.toast')?.textContent?.includes('已保存'));
-    const stored = (await api('GET', '/api/schedules')).items[0];
+    const stored = await cleanupSchedule();
     expect(stored.cron).toBe('30 7 * * 1-5');
   });
 
@@ -99,9 +104,9 @@ describe('dashboard: operations pages', () => {
     const toggle = page.locator('section.schedule[data-name="maintenance.cleanup"] input[name="enabled"]');
     expect(await toggle.isChecked()).toBe(true);
     await toggle.click();
-    await waitFor(async () => (await api('GET', '/api/schedules')).items[0].enabled === false);
+    await waitFor(async () => (await cleanupSchedule()).enabled === false);
     await toggle.click();
-    await waitFor(async () => (await api('GET', '/api/schedules')).items[0].enabled === true);
+    await waitFor(async () => (await cleanupSchedule()).enabled === true);
   });
 
   it('starts a task from the page and watches its progress bar advance live', async () => {
