@@ -13,6 +13,7 @@ export type {
 } from './event-types.ts';
 export {
   decodeFingerprint,
+  FINGERPRINT_VERSION,
   encodeFingerprint,
   fingerprintArticle,
   type ArticleFingerprint,

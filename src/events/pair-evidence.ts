@@ -3,6 +3,7 @@ import type { ArticleFingerprint } from './fingerprint.ts';
 import type { MemberNode } from './event-node.ts';
 import { entityWeight } from './keys.ts';
 import { signatureSimilarity } from './minhash.ts';
+import { sortedHas } from './sorted-terms.ts';
 import { weightedJaccard } from './term-weights.ts';
 
 /** The article being placed, with its term weights under the current window statistics. */
@@ -56,19 +57,6 @@ const TIME_DECAY = 0.3;
 function sharesAny(a: readonly string[], b: readonly string[]): boolean {
   if (a.length === 0 || b.length === 0) return false;
   for (const x of a) if (b.includes(x)) return true;
-  return false;
-}
-
-function sortedHas(sorted: Uint32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid];
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
   return false;
 }
 

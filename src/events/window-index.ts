@@ -1,0 +1,364 @@
+// The articles inside the grouping window and the indexes that find candidates for a new one: LSH buckets
+// (near-duplicates), capped CVE / entity / title-term postings, and term document frequencies. Every lookup
+// is bounded by a cap, so placing an article costs the same in a small or a large archive.
+import type { EventNode, MemberNode } from './event-node.ts';
+import type { ArticleFingerprint } from './fingerprint.ts';
+import { entityWeight, type EntityKey } from './keys.ts';
+import { NearDuplicateIndex } from './near-duplicate-index.ts';
+import type { ResolvedGroupingOptions } from './options.ts';
+import type { Probe } from './pair-evidence.ts';
+import { PostingIndex } from './posting-index.ts';
+import { sortedHas } from './sorted-terms.ts';
+import { termWeight } from './term-weights.ts';
+import { genericTokenHashes } from './tokenize.ts';
+
+/** LSH candidates below this headline/body similarity are not worth scoring for their signature alone. */
+const LSH_CANDIDATE_FLOOR = 0.45;
+/** The most similar LSH candidates scored per article (near-duplicates are among the first few). */
+const MAX_LSH_CANDIDATES = 8;
+/** Members of one event scored per article: the strongest few decide the link. */
+const MAX_SCORED_PER_EVENT = 3;
+/** A title-term candidate must share at least this share of the article's title weight to be scored. */
+const TERM_CANDIDATE_FLOOR = 0.25;
+/** Postings of a term or entity worth less than this share are not scanned. */
+const MIN_SCANNED_SHARE = 0.1;
+/** A title term or entity used by at most this many events in the window anchors a match. */
+const ANCHOR_MAX_EVENTS = 3;
+/** ... and, for a title term, by at most this share of the window's articles. */
+const RARE_TERM_SHARE = 0.01;
+/** Recompute an indexed member's term masses once the window size moved by this factor. */
+const MASS_REFRESH_FACTOR = 1.25;
+
+/** Work counters (members reached through the indexes, pairs scored), summed until reset. */
+export interface CandidateStats {
+  reached: number;
+  scored: number;
+}
+
+/** What a member is made from; the rest is derived here. */
+export interface MemberInput {
+  id: string;
+  at: number;
+  fingerprint: ArticleFingerprint;
+  sourceId: string;
+  clusterId: string;
+  event: EventNode;
+  title: string;
+  category: string | null;
+}
+
+export class WindowIndex {
+  readonly nd: NearDuplicateIndex<MemberNode>;
+  private readonly members = new Map<string, MemberNode>();
+  private readonly cvePostings: PostingIndex<string, MemberNode>;
+  private readonly entityPostings: PostingIndex<string, MemberNode>;
+  private readonly termPostings: PostingIndex<number, MemberNode>;
+  /** Window document frequency of title, original-title and summary terms. */
+  private readonly termDf = new Map<number, number>();
+  private readonly generic: ReadonlySet<number>;
+  private readonly reached: MemberNode[] = [];
+  private stamp = 0;
+  /** Latest instant the window was advanced to. */
+  now: number | null = null;
+  readonly stats: CandidateStats = { reached: 0, scored: 0 };
+
+  constructor(private readonly opts: ResolvedGroupingOptions) {
+    this.nd = new NearDuplicateIndex<MemberNode>({ bucketCap: opts.bucketCap });
+    this.cvePostings = new PostingIndex(opts.postingCap);
+    this.entityPostings = new PostingIndex(opts.postingCap);
+    this.termPostings = new PostingIndex(opts.postingCap);
+    this.generic = genericTokenHashes(opts.cjk);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  get(articleId: string): MemberNode | undefined {
+    return this.members.get(articleId);
+  }
+
+  values(): IterableIterator<MemberNode> {
+    return this.members.values();
+  }
+
+  // ---- members in and out ---------------------------------------------------------------------------
+
+  createMember(input: MemberInput, indexTerms?: Uint32Array): MemberNode {
+    const fp = input.fingerprint;
+    return {
+      ...input,
+      focalCves: this.focalCves(fp),
+      victims: victims(fp.entities),
+      indexTerms: indexTerms ?? this.titleIndexTerms(fp),
+      dfTerms: this.documentTerms(fp),
+      titleMass: 0,
+      originalMass: 0,
+      leadMass: 0,
+      massWindow: 0,
+      stamp: 0,
+      acc: 0,
+      boost: 0,
+    };
+  }
+
+  /** Index a member just placed; its probe already holds its term masses. */
+  add(member: MemberNode, probe: Probe): void {
+    this.countDf(member);
+    this.members.set(member.id, member);
+    member.titleMass = probe.titleMass;
+    member.originalMass = probe.originalMass;
+    member.leadMass = probe.leadMass;
+    member.massWindow = this.members.size;
+    this.index(member);
+  }
+
+  /** Index members restored from a saved state: document frequencies first, weights second. */
+  addAll(members: readonly MemberNode[]): void {
+    for (const member of members) {
+      this.countDf(member);
+      this.members.set(member.id, member);
+    }
+    for (const member of members) {
+      this.refreshMasses(member);
+      this.index(member);
+    }
+  }
+
+  /** Move the window forward; returns the members that left it (already out of every index). */
+  advance(now: number): MemberNode[] {
+    if (this.now !== null && now <= this.now) return [];
+    this.now = now;
+    const expired = this.nd.expireBefore(now - this.opts.windowMs);
+    for (const member of expired) this.remove(member);
+    return expired;
+  }
+
+  private index(member: MemberNode): void {
+    this.nd.add(member);
+    for (const cve of member.focalCves) this.cvePostings.add(cve, member);
+    for (const entity of member.fingerprint.entities) this.entityPostings.add(entity.key, member);
+    for (const term of member.indexTerms) this.termPostings.add(term, member);
+  }
+
+  private remove(member: MemberNode): void {
+    this.nd.remove(member.id);
+    this.members.delete(member.id);
+    for (const cve of member.focalCves) this.cvePostings.remove(cve, member);
+    for (const entity of member.fingerprint.entities) this.entityPostings.remove(entity.key, member);
+    for (const term of member.indexTerms) this.termPostings.remove(term, member);
+    const termDf = this.termDf;
+    for (const term of member.dfTerms) {
+      const df = (termDf.get(term) ?? 0) - 1;
+      if (df > 0) termDf.set(term, df);
+      else termDf.delete(term);
+    }
+  }
+
+  private countDf(member: MemberNode): void {
+    const termDf = this.termDf;
+    for (const term of member.dfTerms) termDf.set(term, (termDf.get(term) ?? 0) + 1);
+  }
+
+  /** Title and original-title terms that go into the term postings (generic words excluded). */
+  private titleIndexTerms(fp: ArticleFingerprint): Uint32Array {
+    const out: number[] = [];
+    for (const term of fp.titleTerms) if (!this.generic.has(term)) out.push(term);
+    for (const term of fp.originalTitleTerms) {
+      if (!this.generic.has(term) && !sortedHas(fp.titleTerms, term)) out.push(term);
+    }
+    return Uint32Array.from(out);
+  }
+
+  /** Terms whose window document frequency the member counts in: lead terms and original-title terms. */
+  private documentTerms(fp: ArticleFingerprint): Uint32Array {
+    if (fp.originalTitleTerms.length === 0) return fp.leadTerms;
+    const extra: number[] = [];
+    for (const term of fp.originalTitleTerms) if (!sortedHas(fp.leadTerms, term)) extra.push(term);
+    if (extra.length === 0) return fp.leadTerms;
+    const out = new Uint32Array(fp.leadTerms.length + extra.length);
+    out.set(fp.leadTerms);
+    out.set(extra, fp.leadTerms.length);
+    return out;
+  }
+
+  private focalCves(fp: ArticleFingerprint): readonly string[] {
+    return fp.cves.length <= this.opts.maxFocalCves ? fp.cves : [];
+  }
+
+  // ---- term weights ---------------------------------------------------------------------------------
+
+  private weightOf(term: number): number {
+    return termWeight(this.termDf.get(term) ?? 0, this.members.size, this.generic.has(term));
+  }
+
+  private weights(terms: Uint32Array): { weights: Float64Array; mass: number } {
+    const weights = new Float64Array(terms.length);
+    let mass = 0;
+    for (let i = 0; i < terms.length; i++) {
+      weights[i] = this.weightOf(terms[i]);
+      mass += weights[i];
+    }
+    return { weights, mass };
+  }
+
+  private mass(terms: Uint32Array): number {
+    let mass = 0;
+    for (let i = 0; i < terms.length; i++) mass += this.weightOf(terms[i]);
+    return mass;
+  }
+
+  private refreshMasses(member: MemberNode): void {
+    const fp = member.fingerprint;
+    member.titleMass = this.mass(fp.titleTerms);
+    member.originalMass = this.mass(fp.originalTitleTerms);
+    member.leadMass = this.mass(fp.leadTerms);
+    member.massWindow = this.members.size;
+  }
+
+  /** Term masses are computed when a member is indexed; refresh them once the window has changed a lot. */
+  freshen(member: MemberNode): void {
+    const drift = this.members.size / Math.max(1, member.massWindow);
+    if (drift > MASS_REFRESH_FACTOR || drift < 1 / MASS_REFRESH_FACTOR) this.refreshMasses(member);
+  }
+
+  // ---- the article being placed -----------------------------------------------------------------------
+
+  /** An article's view of the window: term weights, entity rarity and anchors. */
+  probe(id: string, at: number, fp: ArticleFingerprint): Probe {
+    const title = this.weights(fp.titleTerms);
+    const original = this.weights(fp.originalTitleTerms);
+    const lead = this.weights(fp.leadTerms);
+    const entityRarity = new Map<string, number>();
+    const anchorEntities = new Set<string>();
+    for (const entity of fp.entities) {
+      const events = this.distinctEvents(this.entityPostings.get(entity.key));
+      entityRarity.set(entity.key, 1 / Math.sqrt(Math.max(1, events)));
+      if (entityWeight(entity.type) >= 0.8 || events <= ANCHOR_MAX_EVENTS) anchorEntities.add(entity.key);
+    }
+    // A term anchors when it is rare in the window and used by a few events at most. Rarity is counted in
+    // articles, not events: a stock phrase wrongly grouped once would otherwise look specific to that event.
+    const anchorTerms = new Set<number>();
+    const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
+    const indexTerms = this.titleIndexTerms(fp);
+    for (const term of indexTerms) {
+      if ((this.termDf.get(term) ?? 0) > rareDf) continue;
+      if (this.distinctEvents(this.termPostings.get(term)) <= ANCHOR_MAX_EVENTS) anchorTerms.add(term);
+    }
+    return {
+      id,
+      at,
+      fingerprint: fp,
+      focalCves: this.focalCves(fp),
+      victims: victims(fp.entities),
+      titleWeights: title.weights,
+      originalWeights: original.weights,
+      leadWeights: lead.weights,
+      titleMass: title.mass,
+      originalMass: original.mass,
+      leadMass: lead.mass,
+      entityRarity,
+      anchorTerms,
+      anchorEntities,
+      indexTerms,
+    };
+  }
+
+  /** Distinct events among members (a capped posting list, so the count is bounded too). */
+  private distinctEvents(members: readonly MemberNode[]): number {
+    const stamp = ++this.stamp;
+    let count = 0;
+    for (const m of members) {
+      if (m.event.seenStamp !== stamp) {
+        m.event.seenStamp = stamp;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Mark a member as reached by the current probe; `boost` ranks near-duplicate and CVE candidates first. */
+  private reach(m: MemberNode, p: Probe, stamp: number, boost: number, acc: number): void {
+    if (Math.abs(m.at - p.at) > this.opts.windowMs) return;
+    if (m.stamp !== stamp) {
+      m.stamp = stamp;
+      m.acc = 0;
+      m.boost = 0;
+      this.reached.push(m);
+    }
+    m.acc += acc;
+    if (boost > m.boost) m.boost = boost;
+  }
+
+  private reachTerms(
+    p: Probe,
+    stamp: number,
+    terms: Uint32Array,
+    weights: Float64Array,
+    titleMass: number,
+  ): void {
+    for (let i = 0; i < terms.length; i++) {
+      if (this.generic.has(terms[i])) continue;
+      const share = weights[i] / titleMass;
+      // A common term's long posting list cannot lift anyone over the floor on its own: skip the scan.
+      if (share < MIN_SCANNED_SHARE) continue;
+      const list = this.termPostings.get(terms[i]);
+      for (let j = 0; j < list.length; j++) this.reach(list[j], p, stamp, 0, share);
+    }
+  }
+
+  /**
+   * Members worth scoring: near-duplicate and CVE candidates first, then the best title/entity matches; at
+   * most a few per event, since one good link to an event is all a placement needs. In exhaustive mode,
+   * every member inside the window (all-pairs).
+   */
+  candidates(p: Probe): MemberNode[] {
+    if (this.opts.exhaustive) {
+      const all: MemberNode[] = [];
+      for (const m of this.members.values()) if (Math.abs(m.at - p.at) <= this.opts.windowMs) all.push(m);
+      this.stats.reached += all.length;
+      this.stats.scored += all.length;
+      return all;
+    }
+    const stamp = ++this.stamp;
+    const reached = this.reached;
+    reached.length = 0;
+    const similar = this.nd.query(p.fingerprint, { minSimilarity: LSH_CANDIDATE_FLOOR });
+    for (let i = 0; i < similar.length && i < MAX_LSH_CANDIDATES; i++) {
+      this.reach(similar[i].doc, p, stamp, 3 + similar[i].similarity, 0);
+    }
+    for (const cve of p.focalCves) for (const m of this.cvePostings.get(cve)) this.reach(m, p, stamp, 2, 0);
+    for (const entity of p.fingerprint.entities) {
+      const share = 0.5 * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);
+      if (share < MIN_SCANNED_SHARE) continue;
+      for (const m of this.entityPostings.get(entity.key)) this.reach(m, p, stamp, 0, share);
+    }
+    const titleMass = p.titleMass + p.originalMass || 1;
+    this.reachTerms(p, stamp, p.fingerprint.titleTerms, p.titleWeights, titleMass);
+    this.reachTerms(p, stamp, p.fingerprint.originalTitleTerms, p.originalWeights, titleMass);
+
+    reached.sort((a, b) => b.boost + b.acc - (a.boost + a.acc) || b.at - a.at);
+    const chosen: MemberNode[] = [];
+    const eventStamp = ++this.stamp;
+    let byTerms = 0;
+    for (const m of reached) {
+      if (m.boost === 0 && (m.acc < TERM_CANDIDATE_FLOOR || byTerms >= this.opts.maxTermCandidates)) continue;
+      const event = m.event;
+      if (event.seenStamp !== eventStamp) {
+        event.seenStamp = eventStamp;
+        event.scored = 0;
+      }
+      if (event.scored >= MAX_SCORED_PER_EVENT) continue;
+      event.scored++;
+      chosen.push(m);
+      if (m.boost === 0) byTerms++;
+    }
+    this.stats.reached += reached.length;
+    this.stats.scored += chosen.length;
+    return chosen;
+  }
+}
+
+function victims(entities: readonly EntityKey[]): string[] {
+  return entities.filter((e) => e.type === 'victim').map((e) => e.key);
+}
