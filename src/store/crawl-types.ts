@@ -149,6 +149,8 @@ export interface ArticleListFilter {
   q?: string;
   enrichState?: EnrichmentState[];
   category?: string;
+  /** Leave out these categories; articles without a category yet are kept. */
+  excludeCategories?: string[];
   /** Leave out copies of an article another source published first. */
   hideDuplicates?: boolean;
   limit?: number;

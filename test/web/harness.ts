@@ -16,6 +16,8 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // No name resolves: a page that tried to load anything from the internet would fail, not leak.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
 export interface Harness {
@@ -55,11 +57,15 @@ export async function startHarness(opts: TestAppOptions = {}): Promise<Harness> 
     rmSync(profile, { recursive: true, force: true });
     throw err;
   }
-  // Nothing but the app under test: any other request is a bug (a CDN, a tracker, a feed image).
-  await context.route(
-    (url) => url.host !== `127.0.0.1:${address.port}` && url.protocol !== 'data:' && url.protocol !== 'blob:',
-    (route) => route.abort(),
-  );
+  // Nothing leaves the machine: every host name fails to resolve (see CHROMIUM_ARGS), and any request
+  // that is not to a local address is recorded; close() fails the file when there was one (a CDN, a
+  // tracker). Playwright's request routing is not used because it turns the HTTP cache off.
+  const foreign: string[] = [];
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!['data:', 'blob:'].includes(url.protocol) && url.hostname !== '127.0.0.1')
+      foreign.push(request.url());
+  });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   let first: Page | undefined;
   const harness: Harness = {
@@ -88,6 +94,7 @@ export async function startHarness(opts: TestAppOptions = {}): Promise<Harness> 
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
       await t.close();
+      if (foreign.length) throw new Error(`requests left the machine: ${foreign.join(', ')}`);
     },
   };
   return harness;

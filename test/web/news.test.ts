@@ -68,6 +68,24 @@ describe('dashboard: today’s news', () => {
     await h.screenshot(page, 'news', { viewport: true });
   });
 
+  it('asks the API for everything but the unchecked categories in one request', async () => {
+    const requests: string[] = [];
+    const listen = (r: { url(): string }) => r.url().includes('/api/articles?') && requests.push(r.url());
+    page.on('request', listen);
+    await h.open(page, '/news');
+    page.off('request', listen);
+    expect(requests).toHaveLength(1);
+    expect(new URL(requests[0]).searchParams.get('excludeCategory')).toBe('其他');
+    const res = await api(
+      'GET',
+      `/api/articles?limit=100&excludeCategory=${encodeURIComponent('其他,重大漏洞风险提示')}`,
+    );
+    const kept =
+      fixtures.filter((f) => f.category !== '其他' && f.category !== '重大漏洞风险提示').length + 1;
+    expect(res.total).toBe(kept);
+    for (const a of res.items) expect(['其他', '重大漏洞风险提示']).not.toContain(a.category);
+  });
+
   it('filters by category, source and title, keeping the filters in the URL', async () => {
     const before = await count();
     await page.locator('#category-chips label', { hasText: '其他' }).click();

@@ -67,6 +67,17 @@ const listQuery = z.object({
   q: z.string().trim().min(1).max(200).optional().describe('Part of the title or the translated title'),
   state: stateList.optional(),
   category: z.string().min(1).max(200).optional(),
+  excludeCategory: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.length > 0 && list.length <= 50, { message: 'give 1 to 50 comma-separated categories' })
+    .optional()
+    .describe('Leave out these categories (comma-separated); articles not classified yet stay'),
   hideDuplicates: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -233,6 +244,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { ctx
         q: q.q,
         enrichState: q.state,
         category: q.category,
+        excludeCategories: q.excludeCategory,
         hideDuplicates: q.hideDuplicates,
         limit: q.limit,
         cursor: q.cursor,

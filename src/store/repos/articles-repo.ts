@@ -268,6 +268,12 @@ function applyFilter(q: ListQuery, f: ArticleListFilter): ListQuery {
   if (f.until !== undefined) q = q.where('articles.fetched_at', '<', f.until);
   if (f.enrichState?.length) q = q.where('articles.enrich_state', 'in', f.enrichState);
   if (f.category) q = q.where('articles.category', '=', f.category);
+  if (f.excludeCategories?.length) {
+    const excluded = f.excludeCategories;
+    q = q.where((eb: ExpressionBuilder<Database, 'articles'>) =>
+      eb.or([eb('articles.category', 'is', null), eb('articles.category', 'not in', excluded)]),
+    );
+  }
   if (f.hideDuplicates) q = q.where('articles.duplicate_of', 'is', null);
   if (f.q) {
     const like = `%${escapeLike(f.q.toLowerCase())}%`;

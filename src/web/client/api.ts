@@ -152,17 +152,12 @@ export function fileNameFrom(disposition: string): string | undefined {
   return plain ? plain[1] : undefined;
 }
 
-let paths: Promise<Set<string>> | undefined;
-
-/** API paths this server offers (from its OpenAPI document), to tell "not built yet" from "empty". */
-export function apiPaths(): Promise<Set<string>> {
-  paths ??= fetch('/openapi.json')
-    .then((r) => (r.ok ? r.json() : { paths: {} }))
-    .then((doc: { paths?: Record<string, unknown> }) => new Set(Object.keys(doc.paths ?? {})))
-    .catch(() => new Set<string>());
-  return paths;
-}
-
-export async function hasApi(path: string): Promise<boolean> {
-  return (await apiPaths()).has(path);
+/** The result, or null when this server does not have the route (404 for an unknown route). */
+export async function optional<T>(promise: Promise<T>): Promise<T | null> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
 }

@@ -426,4 +426,8 @@ export const en: Record<keyof typeof zh, string> = {
   'source.useDescriptionAsSummary': 'Use the description as summary',
   'source.useFeed': 'Use',
   'source.useFeedSummary': "Use the feed's summary",
+  'overview.content': 'Articles and sources',
+  'overview.articlesToday': 'New today',
+  'overview.activeSources': 'Active sources',
+  'overview.failingSources': 'Failing sources',
 };

@@ -423,4 +423,8 @@ export const zh = {
   'source.useDescriptionAsSummary': '用条目描述作摘要',
   'source.useFeed': '使用',
   'source.useFeedSummary': '使用订阅源自带摘要',
+  'overview.content': '文章与信息源',
+  'overview.articlesToday': '今日新文章',
+  'overview.activeSources': '启用的信息源',
+  'overview.failingSources': '失败的信息源',
 };

@@ -1,6 +1,5 @@
-// Today's news filters ⇄ URL query, and the article streams they need from GET /api/articles.
-// The API filters one category at a time, so a selection of several categories is read as one stream per
-// category (plus one for articles not classified yet), merged newest first on the page.
+// Today's news filters ⇄ URL query, and the one GET /api/articles query they make: a category selection is
+// sent as the categories to leave out (so articles not classified yet stay unless unchecked).
 import { api, type Query } from './api.ts';
 import type { Article, ArticlePage } from './types.ts';
 
@@ -57,34 +56,38 @@ export function rangeQuery(range: Range, now = Date.now()): Query {
   return { since: new Date(now - Number(range) * 3_600_000).toISOString() };
 }
 
-interface Stream {
-  query: Query;
-  buffer: Article[];
-  cursor: string | null;
-  started: boolean;
-  total: number;
+/** The category part of the query: one category, or all but the unchecked ones. */
+export function categoryQuery(selected: string[], all: string[]): Query | null {
+  const named = selected.filter((c) => c !== UNCLASSIFIED && all.includes(c));
+  const unclassified = selected.includes(UNCLASSIFIED);
+  if (named.length === 0) return unclassified ? { state: 'pending,running,failed,skipped' } : null;
+  if (named.length === 1 && !unclassified) return { category: named[0] };
+  const excluded = all.filter((c) => !named.includes(c));
+  return {
+    excludeCategory: excluded.length ? excluded.join(',') : undefined,
+    // Articles without a category are the ones not enriched yet.
+    state: unclassified ? undefined : 'done',
+  };
 }
 
-/** Newest fetched first, then id, as the API orders a single stream. */
-function newer(a: Article, b: Article): boolean {
-  const ta = Date.parse(a.fetchedAt);
-  const tb = Date.parse(b.fetchedAt);
-  return ta !== tb ? ta > tb : a.id > b.id;
-}
-
+/** Pages of articles for the filters, newest fetched first (keyset cursor). */
 export class ArticleFeed {
-  private readonly streams: Stream[];
-  private readonly seen = new Set<string>();
+  private readonly query: Query | null;
+  private cursor: string | null = null;
+  private started = false;
+  total = 0;
   /** The lower time bound the server applied (from the last digest when asked). */
   since: string | null = null;
 
   constructor(
-    private readonly filters: NewsFilters,
+    filters: NewsFilters,
     allCategories: string[],
     private readonly pageSize = 50,
   ) {
-    const base: Query = {
+    const categories = categoryQuery(filters.categories, allCategories);
+    this.query = categories && {
       ...rangeQuery(filters.range),
+      ...categories,
       q: filters.q || undefined,
       hideDuplicates: filters.hideDuplicates ? 'true' : undefined,
       sourceId:
@@ -92,68 +95,28 @@ export class ArticleFeed {
       excludeSourceId:
         filters.sourceMode === 'except' && filters.sources.length ? filters.sources.join(',') : undefined,
     };
-    const named = filters.categories.filter((c) => c !== UNCLASSIFIED);
-    const everything = named.length === allCategories.length && filters.categories.includes(UNCLASSIFIED);
-    const queries: Query[] = everything
-      ? [base]
-      : [
-          ...named.map((category) => ({ ...base, category })),
-          ...(filters.categories.includes(UNCLASSIFIED)
-            ? [{ ...base, state: 'pending,running,failed,skipped' }]
-            : []),
-        ];
-    this.streams = queries.map((query) => ({ query, buffer: [], cursor: null, started: false, total: 0 }));
-    this.allowed = new Set(named);
-    this.withUnclassified = filters.categories.includes(UNCLASSIFIED);
-  }
-
-  private readonly allowed: Set<string>;
-  private readonly withUnclassified: boolean;
-
-  get total(): number {
-    return this.streams.reduce((n, s) => n + s.total, 0);
   }
 
   get done(): boolean {
-    return this.streams.every((s) => s.started && s.buffer.length === 0 && s.cursor === null);
+    return this.query === null || (this.started && this.cursor === null);
   }
 
-  private async fill(stream: Stream, signal?: AbortSignal): Promise<void> {
-    if (stream.buffer.length > 0 || (stream.started && stream.cursor === null)) return;
+  async next(signal?: AbortSignal): Promise<Article[]> {
+    if (this.done || !this.query) {
+      this.started = true;
+      return [];
+    }
     const page = await api.get<ArticlePage>(
       '/api/articles',
-      { ...stream.query, limit: this.pageSize, cursor: stream.cursor ?? undefined },
+      { ...this.query, limit: this.pageSize, cursor: this.cursor ?? undefined },
       signal,
     );
-    if (!stream.started) stream.total = page.total;
-    stream.started = true;
-    stream.buffer.push(...page.items);
-    stream.cursor = page.nextCursor;
-    this.since ??= page.since;
-  }
-
-  private keep(a: Article): boolean {
-    if (this.seen.has(a.id)) return false;
-    if (this.streams.length === 1) return true;
-    return a.category === null
-      ? this.withUnclassified
-      : this.allowed.has(a.category) || (this.withUnclassified && a.enrichment.state !== 'done');
-  }
-
-  /** The next page of articles, merged across streams. */
-  async next(signal?: AbortSignal): Promise<Article[]> {
-    const out: Article[] = [];
-    while (out.length < this.pageSize) {
-      await Promise.all(this.streams.map((s) => this.fill(s, signal)));
-      let best: Stream | undefined;
-      for (const s of this.streams)
-        if (s.buffer.length && (!best || newer(s.buffer[0], best.buffer[0]))) best = s;
-      if (!best) break;
-      const article = best.buffer.shift()!;
-      if (!this.keep(article)) continue;
-      this.seen.add(article.id);
-      out.push(article);
+    if (!this.started) {
+      this.total = page.total;
+      this.since = page.since;
     }
-    return out;
+    this.started = true;
+    this.cursor = page.nextCursor;
+    return page.items;
   }
 }

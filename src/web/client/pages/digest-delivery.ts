@@ -1,5 +1,5 @@
 // Delivering a digest: pick channels, start the delivery task, follow it, list every attempt.
-import { api, hasApi } from '../api.ts';
+import { api, optional } from '../api.ts';
 import { ui } from '../boot.ts';
 import { h, render } from '../dom.ts';
 import { dateTime, duration } from '../format.ts';
@@ -18,9 +18,9 @@ export async function deliveryCard(
   const base = `/api/digests/${encodeURIComponent(id)}`;
   const [attempts, channels] = await Promise.all([
     api.get<{ items: DeliveryAttempt[] }>(`${base}/deliveries`, undefined, signal),
-    (await hasApi('/api/channels'))
-      ? api.get<{ items: Channel[] }>('/api/channels', undefined, signal)
-      : Promise.resolve({ items: [] as Channel[] }),
+    optional(api.get<{ items: Channel[] }>('/api/channels', undefined, signal)).then(
+      (r) => r ?? { items: [] as Channel[] },
+    ),
   ]);
   const enabled = channels.items.filter((c) => c.enabled);
   const boxes = enabled.map((c) =>

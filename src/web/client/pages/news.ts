@@ -120,7 +120,7 @@ export function articleCard(a: Article, events: Map<string, NewsEvent>, onToggle
   );
 }
 
-function filterPanel(ctx: PageContext, f: NewsFilters, sources: Source[], all: string[]): HTMLElement {
+function filterPanel(ctx: PageContext, f: NewsFilters, all: string[]): HTMLElement {
   const apply = (next: Partial<NewsFilters>) => ctx.setQuery({ ...filtersToQuery({ ...f, ...next }, all) });
   const rangeButtons = RANGES.map((r) =>
     h(
@@ -163,7 +163,7 @@ function filterPanel(ctx: PageContext, f: NewsFilters, sources: Source[], all: s
       h('option', { value: m, selected: f.sourceMode === m }, t(`news.sources.${m}` as 'news.sources.all')),
     ),
   );
-  const sourceBoxes = sources.map((s) =>
+  const sourceBox = (s: Source) =>
     h(
       'label',
       { class: 'check' },
@@ -178,8 +178,29 @@ function filterPanel(ctx: PageContext, f: NewsFilters, sources: Source[], all: s
         },
       }),
       s.name,
+    );
+  // The source list is only needed once the picker opens.
+  const sourceList = h('div', { class: 'source-list' });
+  const picker = h(
+    'details',
+    { class: 'source-picker' },
+    h(
+      'summary',
+      null,
+      f.sources.length ? t('news.sourcesChosen', { n: f.sources.length }) : t('news.chooseSources'),
     ),
+    sourceList,
   );
+  let loaded = false;
+  picker.addEventListener('toggle', () => {
+    if (!picker.open || loaded) return;
+    loaded = true;
+    render(sourceList, t('common.loading'));
+    void api.get<{ items: Source[] }>('/api/sources', { limit: 5000 }).then(
+      (r) => render(sourceList, ...r.items.map(sourceBox)),
+      (err) => render(sourceList, errorText(err)),
+    );
+  });
   const search = h('input', {
     type: 'search',
     name: 'q',
@@ -225,23 +246,7 @@ function filterPanel(ctx: PageContext, f: NewsFilters, sources: Source[], all: s
       'div',
       { class: 'filter-row' },
       h('span', { class: 'field-label' }, t('nav.sources')),
-      h(
-        'div',
-        null,
-        modeSelect,
-        sources.length
-          ? h(
-              'details',
-              { class: 'source-picker' },
-              h(
-                'summary',
-                null,
-                f.sources.length ? t('news.sourcesChosen', { n: f.sources.length }) : t('news.chooseSources'),
-              ),
-              h('div', { class: 'source-list' }, ...sourceBoxes),
-            )
-          : null,
-      ),
+      h('div', null, modeSelect, picker),
     ),
     h(
       'div',
@@ -269,15 +274,18 @@ export async function newsPage(ctx: PageContext): Promise<void> {
   const f = filtersFromQuery(ctx.query, all);
   const feed = new ArticleFeed(f, all);
   let first: Article[];
-  let sources: Source[];
   let events: NewsEvent[];
+  let used: Set<string>;
+  // Since the last digest, nothing can be in a digest yet; for a time range, digests edited within it
+  // may hold some of its articles.
+  const usedSince =
+    f.range === 'last' ? null : new Date(Date.now() - Number(f.range) * 3_600_000).toISOString();
   try {
-    [first, sources, events] = await Promise.all([
+    [first, used, events] = await Promise.all([
       feed.next(ctx.signal),
-      api.get<{ items: Source[] }>('/api/sources', { limit: 1000 }, ctx.signal).then(
-        (r) => r.items,
-        () => [],
-      ),
+      f.hideUsed && usedSince
+        ? usedArticleIds(usedSince, ctx.signal).catch(() => new Set<string>())
+        : Promise.resolve(new Set<string>()),
       // Events of the last month for the "+N sources" badges (the API's default window can be shorter).
       api.get<{ items: NewsEvent[] }>('/api/events', { window: '30d', limit: 500 }, ctx.signal).then(
         (r) => r.items,
@@ -292,9 +300,6 @@ export async function newsPage(ctx: PageContext): Promise<void> {
     throw err;
   }
   const eventMap = new Map(events.map((e) => [e.id, e]));
-  const used = f.hideUsed
-    ? await usedArticleIds(feed.since, ctx.signal).catch(() => new Set<string>())
-    : new Set<string>();
 
   const list = h('div', { class: 'news-list', id: 'news-list' });
   const countHost = h('span', { id: 'selection-count' });
@@ -422,7 +427,7 @@ export async function newsPage(ctx: PageContext): Promise<void> {
       'details',
       { class: 'card filters-card', open: window.matchMedia('(min-width: 760px)').matches },
       h('summary', null, t('common.filters')),
-      filterPanel(ctx, f, sources, all),
+      filterPanel(ctx, f, all),
     ),
     summaryLine,
     list.childElementCount ? null : card(null, empty(t('news.none'))),

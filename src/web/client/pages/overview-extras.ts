@@ -1,10 +1,12 @@
-// Overview cards for capabilities that may be absent on a server: each appears when its API exists.
-import { api, apiPaths } from '../api.ts';
+// Overview cards for capabilities a server may not have: each appears when its API answers.
+import { api, optional } from '../api.ts';
 import { boot, ui } from '../boot.ts';
 import { h } from '../dom.ts';
-import { number } from '../format.ts';
+import { localInputToIso, number } from '../format.ts';
 import { t } from '../i18n.ts';
+import type { Source } from '../types.ts';
 import { card, notice, stat } from '../ui/components.ts';
+import { healthOf } from '../ui/source-health.ts';
 import { usd, type LlmStatus } from './settings-llm.ts';
 
 interface UsageTotals {
@@ -19,17 +21,8 @@ function today(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: boot().timezone }).format(new Date());
 }
 
-async function enrichmentCard(signal: AbortSignal, withUsage: boolean): Promise<HTMLElement> {
-  const [status, usage] = await Promise.all([
-    api.get<LlmStatus>('/api/llm/status', undefined, signal),
-    withUsage
-      ? api
-          .get<{ totals: UsageTotals }>('/api/llm/usage', { groupBy: 'model', from: today() }, signal)
-          .catch(() => null)
-      : Promise.resolve(null),
-  ]);
+function enrichmentCard(status: LlmStatus, totals: UsageTotals | null): HTMLElement {
   const a = status.articles;
-  const totals = usage?.totals;
   return card(
     h('a', { href: ui('/settings') }, t('overview.enrichment')),
     status.problem ? notice('error', status.problem) : null,
@@ -48,10 +41,58 @@ async function enrichmentCard(signal: AbortSignal, withUsage: boolean): Promise<
   );
 }
 
-export async function overviewExtras(host: HTMLElement, signal: AbortSignal): Promise<void> {
-  const paths = await apiPaths();
-  const cards: Promise<HTMLElement>[] = [];
-  if (paths.has('/api/llm/status')) cards.push(enrichmentCard(signal, paths.has('/api/llm/usage')));
-  const shown = await Promise.all(cards);
-  host.append(...shown);
+function contentCard(todayCount: number, sources: Source[]): HTMLElement {
+  const failing = sources.filter((s) => healthOf(s) === 'failing');
+  return card(
+    h('a', { href: ui('/sources') }, t('overview.content')),
+    h(
+      'div',
+      { class: 'stats', id: 'content-stats' },
+      stat(t('overview.articlesToday'), number(todayCount)),
+      stat(t('overview.activeSources'), number(sources.filter((s) => s.active).length)),
+      stat(
+        t('overview.failingSources'),
+        h('a', { href: ui('/sources?show=failing') }, number(failing.length)),
+        failing.length ? 'bad' : '',
+      ),
+    ),
+    failing.length
+      ? h(
+          'ul',
+          { class: 'list' },
+          ...failing
+            .slice(0, 5)
+            .map((s) =>
+              h(
+                'li',
+                null,
+                h('a', { href: ui(`/sources/${encodeURIComponent(s.id)}`) }, s.name),
+                h(
+                  'span',
+                  { class: 'error-line' },
+                  ` ${s.state.lastErrorCode ?? ''} ×${s.state.consecutiveFailures}`,
+                ),
+              ),
+            ),
+        )
+      : null,
+  );
+}
+
+/** Fetch what the cards need (concurrently with the rest of the page); render once it is in. */
+export async function overviewExtras(signal: AbortSignal): Promise<HTMLElement[]> {
+  // Articles fetched since local midnight in the service's time zone.
+  const midnight = localInputToIso(`${today()}T00:00`);
+  const [status, usage, articles, sources] = await Promise.all([
+    optional(api.get<LlmStatus>('/api/llm/status', undefined, signal)),
+    optional(
+      api.get<{ totals: UsageTotals }>('/api/llm/usage', { groupBy: 'model', from: today() }, signal),
+    ).catch(() => null),
+    optional(api.get<{ total: number }>('/api/articles', { since: midnight, limit: 1 }, signal)),
+    optional(api.get<{ items: Source[] }>('/api/sources', { limit: 5000 }, signal)),
+  ]);
+  const cards: HTMLElement[] = [];
+  if (articles && sources) cards.push(contentCard(articles.total, sources.items));
+  if (status) cards.push(enrichmentCard(status, usage?.totals ?? null));
+  return cards;
 }

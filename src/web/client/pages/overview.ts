@@ -15,6 +15,7 @@ import { overviewExtras } from './overview-extras.ts';
 
 export async function overviewPage(ctx: PageContext): Promise<void> {
   ctx.setTitle(t('nav.overview'));
+  const extrasLoaded = overviewExtras(ctx.signal).catch((err: unknown) => [errorNotice(err)]);
   const [active, failures, schedules, stats] = await Promise.all([
     api.get<Page<Execution>>('/api/executions', { status: 'running,queued', limit: 20 }, ctx.signal),
     api.get<Page<Execution>>('/api/executions', { status: 'failed,timed_out', limit: 5 }, ctx.signal),
@@ -150,9 +151,5 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
       card(t('overview.recentErrors'), errorsList),
     ),
   );
-  try {
-    await overviewExtras(extras, ctx.signal);
-  } catch (err) {
-    if (!ctx.signal.aborted) extras.append(errorNotice(err));
-  }
+  extras.append(...(await extrasLoaded));
 }

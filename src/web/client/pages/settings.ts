@@ -1,7 +1,7 @@
 // Settings: the effective configuration, read-only (it comes from NEWSDESK_* environment variables and
 // takes effect at restart), grouped by concern, secrets masked; categories; delivery channels when the
 // server offers an API for them.
-import { api, apiPaths } from '../api.ts';
+import { api, optional } from '../api.ts';
 import { boot } from '../boot.ts';
 import { h, render } from '../dom.ts';
 import { t, type Key } from '../i18n.ts';
@@ -32,6 +32,13 @@ export function groupOf(key: string): Key {
 
 export async function settingsPage(ctx: PageContext): Promise<void> {
   ctx.setTitle(t('nav.settings'));
+  // The model and channel cards load alongside the configuration.
+  const channels = h('div');
+  const llm = h('div');
+  const cards = Promise.all([
+    optional(llmCard(llm, ctx.signal)),
+    optional(channelsCard(channels, ctx.signal)),
+  ]);
   const config = await api.get<{ items: ConfigEntry[]; timezone: string; authRequired: boolean }>(
     '/ui/config.json',
     undefined,
@@ -44,8 +51,6 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
   }
   const order = GROUPS.map(([k]) => k).filter((k) => groups.has(k));
   const categories = boot().categories;
-  const channels = h('div');
-  const llm = h('div');
   render(
     ctx.root,
     pageHeader(t('nav.settings')),
@@ -128,9 +133,5 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
       ),
     ),
   );
-  const paths = await apiPaths();
-  await Promise.all([
-    paths.has('/api/llm/status') ? llmCard(llm, ctx.signal) : undefined,
-    paths.has('/api/channels') ? channelsCard(channels, ctx.signal) : undefined,
-  ]);
+  await cards;
 }
