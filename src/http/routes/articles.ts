@@ -75,7 +75,9 @@ const listQuery = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .refine((list) => list.length > 0 && list.length <= 50, { message: 'give 1 to 50 comma-separated categories' })
+    .refine((list) => list.length > 0 && list.length <= 50, {
+      message: 'give 1 to 50 comma-separated categories',
+    })
     .optional()
     .describe('Leave out these categories (comma-separated); articles not classified yet stay'),
   hideDuplicates: z
