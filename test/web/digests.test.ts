@@ -223,6 +223,15 @@ describe('dashboard: digests', () => {
     await h.screenshot(page, 'digest-delivered');
   });
 
+  it('builds a digest automatically from the list page', async () => {
+    await h.open(page, '/digests');
+    await page.click('#digest-auto');
+    await page.waitForFunction(
+      () => document.body.dataset.ready === 'digest' && !location.pathname.endsWith('/digests'),
+    );
+    expect((await api('GET', '/api/digests')).json().total).toBe(3);
+  });
+
   it('is usable on a phone: editor and preview as tabs, nothing wider than the screen', async () => {
     const phone = await h.newPage({ width: 375, height: 800 });
     await h.open(phone, `/digests/${digestId}`);

@@ -62,6 +62,36 @@ describe('dashboard: operations pages', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows the enrichment and content cards on the overview', async () => {
+    await h.open(page, '/');
+    expect(await page.locator('#content-stats .stat').count()).toBe(3);
+    expect(await page.locator('#enrich-stats .stat').count()).toBe(4);
+  });
+
+  it('adds a delivery channel (with the API field error first), shows it masked, deletes it', async () => {
+    page.once('dialog', (d) => void d.accept());
+    await h.open(page, '/settings');
+    expect(await page.locator('[data-key="NEWSDESK_API_TOKEN"] .config-value').textContent()).toContain(
+      '未设置',
+    );
+    await page.locator('details.subsection summary').click();
+    await page.fill('#channel-name', '值班群');
+    await page.selectOption('#channel-type', 'webhook');
+    await page.fill('#channel-config', '{"url": "ftp://hooks.example.test/x"}');
+    await page.click('#channel-form button[type="submit"]');
+    await expect.poll(() => page.locator('#channel-error').textContent()).toContain('config.url');
+    const secret = 'webhook-secret-0123456789';
+    await page.fill('#channel-config', JSON.stringify({ url: 'https://hooks.example.test/x', secret }));
+    await page.click('#channel-form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#channels [data-channel="值班群"]') !== null);
+    expect(await page.content()).not.toContain(secret);
+    await page.locator('#channels [data-channel="值班群"] .switch').click();
+    await waitFor(async () => (await api('GET', '/api/channels')).items[0].enabled === false);
+    await h.screenshot(page, 'settings-channels');
+    await page.locator('#channels [data-channel="值班群"] .btn-danger-ghost').click();
+    await waitFor(async () => (await api('GET', '/api/channels')).items.length === 0);
+  });
+
   it('switches to English and keeps the choice across a reload', async () => {
     await h.open(page, '/schedules');
     await page.click('#lang-switch');

@@ -87,7 +87,13 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
     ...order.map((g) =>
       h(
         'details',
-        { class: 'card', open: g === 'settings.llm' || g === 'settings.retention', dataset: { group: g } },
+        {
+          class: 'card',
+          open:
+            g === 'settings.retention' ||
+            (g === 'settings.llm' && window.matchMedia('(min-width: 760px)').matches),
+          dataset: { group: g },
+        },
         h('summary', null, t(g), h('span', { class: 'muted' }, ` (${groups.get(g)!.length})`)),
         h(
           'div',
