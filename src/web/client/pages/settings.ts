@@ -26,8 +26,11 @@ const GROUPS: [Key, RegExp][] = [
   ['settings.service', /./],
 ];
 
+/** Retention keys of every capability are gathered in one group; the rest by the first match. */
 export function groupOf(key: string): Key {
-  return GROUPS.find(([, re]) => re.test(key.replace(/^NEWSDESK_/, '')))![0];
+  const name = key.replace(/^NEWSDESK_/, '');
+  if (/RETENTION/.test(name)) return 'settings.retention';
+  return GROUPS.find(([, re]) => re.test(name))![0];
 }
 
 export async function settingsPage(ctx: PageContext): Promise<void> {
