@@ -224,14 +224,14 @@ async function benchNewsdeskBullmq(): Promise<{ results: Result[]; crawl: CrawlR
 
 // ---- crawling 1,000 local sources --------------------------------------------------------------------
 
-/** Feed servers on 127.0.0.1: GET /r<round>/<n>.xml answers, after a short delay, an RSS feed of 3 items. */
+/** Feed servers on 127.0.0.1: GET /r<round>/<n>.xml answers, after a short delay, an RSS feed of 2 items. */
 async function startFeedServers(): Promise<{ urls: string[]; close(): Promise<void> }> {
   const servers = await Promise.all(
     Array.from({ length: FEED_HOSTS }, async () => {
       const server = http.createServer((req, res) => {
         const name = (req.url ?? '/').replace(/\.xml$/, '');
         const port = (server.address() as AddressInfo).port;
-        const items = [1, 2, 3]
+        const items = [1, 2]
           .map(
             (i) =>
               `<item><title>Story ${i} of ${name} on ${port}</title><link>http://127.0.0.1:${port}${name}/${i}</link>` +
