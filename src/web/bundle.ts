@@ -1,38 +1,54 @@
 // The dashboard's client code is TypeScript under ./client, bundled in memory by esbuild the first time
 // a page is served (tens of milliseconds), so there is no build step to run and nothing to keep in sync.
-import { createHash } from 'node:crypto';
+// File names carry a content hash (cacheable for good); rarely used code such as the Markdown renderer
+// is split into chunks loaded on demand; every file is kept gzipped as well.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
+export interface BundleFile {
+  body: Buffer;
+  gzip: Buffer;
+  type: string;
+}
+
 export interface ClientBundle {
-  js: string;
-  map: string;
-  /** Short content hash, used in the asset URL so browsers may cache it forever. */
-  hash: string;
+  /** File name of the entry script, e.g. app.3F2A9C1B.js */
+  entry: string;
+  /** Every output by file name: scripts, chunks and their source maps. */
+  files: Map<string, BundleFile>;
 }
 
 const CLIENT_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client', 'main.ts');
+const OUT_DIR = '/newsdesk-ui';
 
 export async function bundleClient(entry = CLIENT_ENTRY): Promise<ClientBundle> {
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: { app: entry },
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'browser',
     target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
     minify: true,
     sourcemap: 'external',
-    outfile: 'app.js',
+    outdir: OUT_DIR,
+    entryNames: '[name].[hash]',
+    chunkNames: 'chunk.[hash]',
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
+    metafile: true,
   });
-  const js = (result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '').replace(
-    /\n?\/\/# sourceMappingURL=\S+\s*$/,
-    '',
-  );
-  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
-  const hash = createHash('sha256').update(js).digest('hex').slice(0, 12);
-  return { js: `${js}\n//# sourceMappingURL=app.${hash}.js.map\n`, map, hash };
+  const files = new Map<string, BundleFile>();
+  for (const out of result.outputFiles) {
+    const name = path.basename(out.path);
+    const body = Buffer.from(out.contents);
+    const type = name.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8';
+    files.set(name, { body, gzip: gzipSync(body), type });
+  }
+  const entryName = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)?.[0];
+  if (!entryName) throw new Error('the dashboard bundle has no entry script');
+  return { entry: path.basename(entryName), files };
 }

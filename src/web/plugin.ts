@@ -1,13 +1,14 @@
 // The dashboard, served by newsdesk itself under /ui/: one HTML shell for every page (the client routes),
-// the bundled client script and stylesheet under content-hashed URLs, and a read-only view of the
+// the bundled client scripts and the stylesheet under content-hashed names, and a read-only view of the
 // configuration for the Settings page. Everything else the pages show comes from the JSON API.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { gzipSync } from 'node:zlib';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
-import { bundleClient, type ClientBundle } from './bundle.ts';
+import { bundleClient, type BundleFile } from './bundle.ts';
 import { bootData, configEntries } from './settings-view.ts';
 import { renderShell, SECURITY_HEADERS } from './shell.ts';
 
@@ -20,20 +21,23 @@ export const UI_PREFIX = '/ui';
 const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 
 interface Assets {
-  bundle: ClientBundle;
+  entry: string;
   css: string;
-  cssHash: string;
+  /** Hashed file name → content; only these names are served (no paths, no other files). */
+  files: Map<string, BundleFile>;
   favicon: string;
 }
 
 async function loadAssets(): Promise<Assets> {
   const [bundle, css, favicon] = await Promise.all([
     bundleClient(),
-    readFile(path.join(ASSETS_DIR, 'app.css'), 'utf8'),
+    readFile(path.join(ASSETS_DIR, 'app.css')),
     readFile(path.join(ASSETS_DIR, 'favicon.svg'), 'utf8'),
   ]);
-  const cssHash = createHash('sha256').update(css).digest('hex').slice(0, 12);
-  return { bundle, css, cssHash, favicon };
+  const cssName = `app.${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
+  const files = new Map(bundle.files);
+  files.set(cssName, { body: css, gzip: gzipSync(css), type: 'text/css; charset=utf-8' });
+  return { entry: bundle.entry, css: cssName, files, favicon };
 }
 
 const hide = { schema: { hide: true } };
@@ -63,8 +67,8 @@ export const webRoutes: FastifyPluginAsync<WebDeps> = async (app, { ctx }) => {
       .send(
         renderShell({
           prefix: UI_PREFIX,
-          jsHash: a.bundle.hash,
-          cssHash: a.cssHash,
+          script: `${UI_PREFIX}/assets/${a.entry}`,
+          stylesheet: `${UI_PREFIX}/assets/${a.css}`,
           boot: bootData(ctx.config),
         }),
       );
@@ -75,23 +79,25 @@ export const webRoutes: FastifyPluginAsync<WebDeps> = async (app, { ctx }) => {
   app.get(`${UI_PREFIX}/`, hide, shell);
   app.get(`${UI_PREFIX}/*`, hide, shell);
 
-  app.get<{ Params: { file: string } }>(`${UI_PREFIX}/assets/:file`, hide, async (request, reply) => {
-    const a = await getAssets();
-    const file = request.params.file;
-    if (file === 'favicon.svg') {
-      return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(a.favicon);
-    }
-    const match = /^app\.([0-9a-f]{12})\.(js|js\.map|css)$/.exec(file);
-    if (!match) return reply.code(404).type('text/plain').send('no such asset');
-    const [, hash, kind] = match;
-    const current = kind === 'css' ? a.cssHash : a.bundle.hash;
-    // An old hash means a page from before a restart: make the browser reload the shell.
-    if (hash !== current) return reply.code(404).type('text/plain').send('stale asset; reload the page');
-    reply.header('cache-control', FOREVER);
-    if (kind === 'js') return secure(reply).type('text/javascript; charset=utf-8').send(a.bundle.js);
-    if (kind === 'css') return secure(reply).type('text/css; charset=utf-8').send(a.css);
-    return reply.type('application/json').send(a.bundle.map);
-  });
+  app.get<{ Params: { file: string } }>(
+    `${UI_PREFIX}/assets/:file`,
+    hide,
+    async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
+      const a = await getAssets();
+      const name = request.params.file;
+      if (name === 'favicon.svg') {
+        return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(a.favicon);
+      }
+      const file = a.files.get(name);
+      // An unknown hash is usually a page from before a restart: make the browser reload the shell.
+      if (!file) return reply.code(404).type('text/plain').send('no such asset; reload the page');
+      secure(reply).type(file.type).header('cache-control', FOREVER).header('vary', 'accept-encoding');
+      if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+        return reply.header('content-encoding', 'gzip').send(file.gzip);
+      }
+      return reply.send(file.body);
+    },
+  );
 
   // Read-only: configuration comes from the environment (NEWSDESK_*), secrets masked.
   app.get(`${UI_PREFIX}/config.json`, hide, async (_request, reply) =>

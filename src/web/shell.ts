@@ -35,8 +35,8 @@ export function jsonForScript(value: unknown): string {
 
 export interface ShellOptions {
   prefix: string;
-  jsHash: string;
-  cssHash: string;
+  script: string;
+  stylesheet: string;
   boot: BootData;
 }
 
@@ -49,9 +49,9 @@ export function renderShell(o: ShellOptions): string {
 <meta name="referrer" content="no-referrer">
 <title>newsdesk</title>
 <link rel="icon" href="${o.prefix}/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="${o.prefix}/assets/app.${o.cssHash}.css">
+<link rel="stylesheet" href="${o.stylesheet}">
 <script type="application/json" id="boot">${jsonForScript({ ...o.boot, prefix: o.prefix })}</script>
-<script type="module" src="${o.prefix}/assets/app.${o.jsHash}.js"></script>
+<script type="module" src="${o.script}"></script>
 </head>
 <body>
 <noscript>newsdesk 控制台需要启用 JavaScript。 The newsdesk dashboard needs JavaScript.</noscript>

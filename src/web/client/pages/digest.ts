@@ -6,7 +6,6 @@ import { digestMarkdown } from '../digest-markdown.ts';
 import { h, render } from '../dom.ts';
 import { dateTime, shortTime } from '../format.ts';
 import { t } from '../i18n.ts';
-import { renderMarkdown } from '../markdown.ts';
 import type { PageContext } from '../router.ts';
 import type { Digest, EnqueueResult } from '../types.ts';
 import { badge, busy, card, errorText, notice, pageHeader, toast } from '../ui/components.ts';
@@ -19,6 +18,8 @@ import { digestStatusBadge } from './digests.ts';
 export async function digestPage(ctx: PageContext): Promise<void> {
   const id = ctx.params.id;
   let digest: Digest;
+  // The Markdown renderer is a chunk of its own, loaded alongside the digest.
+  const markdown = import('../markdown.ts');
   try {
     digest = await api.get<Digest>(`/api/digests/${encodeURIComponent(id)}`, undefined, ctx.signal);
   } catch (err) {
@@ -38,6 +39,7 @@ export async function digestPage(ctx: PageContext): Promise<void> {
     throw err;
   }
   ctx.setTitle(digest.displayTitle);
+  const { renderMarkdown } = await markdown;
   const base = `/api/digests/${encodeURIComponent(id)}`;
   const reload = () => ctx.navigate(location.pathname + location.search, { replace: true });
 
