@@ -26,6 +26,8 @@ const MIN_SCANNED_SHARE = 0.1;
 const ANCHOR_MAX_EVENTS = 3;
 /** ... and, for a title term, by at most this share of the window's articles. */
 const RARE_TERM_SHARE = 0.01;
+/** Counting the events that name an entity stops here: rarity 1/sqrt(n) is small enough already. */
+const MANY_EVENTS = 16;
 /** Recompute an indexed member's term masses once the window size moved by this factor. */
 const MASS_REFRESH_FACTOR = 1.25;
 
@@ -86,8 +88,16 @@ export class WindowIndex {
 
   createMember(input: MemberInput, indexTerms?: Uint32Array): MemberNode {
     const fp = input.fingerprint;
+    // Fields spelled out (no spread): every member gets the same object shape, which keeps lookups fast.
     return {
-      ...input,
+      id: input.id,
+      at: input.at,
+      fingerprint: fp,
+      event: input.event,
+      clusterId: input.clusterId,
+      sourceId: input.sourceId,
+      title: input.title,
+      category: input.category,
       focalCves: this.focalCves(fp),
       victims: victims(fp.entities),
       indexTerms: indexTerms ?? this.titleIndexTerms(fp),
@@ -232,7 +242,7 @@ export class WindowIndex {
     const entityRarity = new Map<string, number>();
     const anchorEntities = new Set<string>();
     for (const entity of fp.entities) {
-      const events = this.distinctEvents(this.entityPostings.get(entity.key));
+      const events = this.distinctEvents(this.entityPostings.get(entity.key), MANY_EVENTS);
       entityRarity.set(entity.key, 1 / Math.sqrt(Math.max(1, events)));
       if (entityWeight(entity.type) >= 0.8 || events <= ANCHOR_MAX_EVENTS) anchorEntities.add(entity.key);
     }
@@ -243,7 +253,9 @@ export class WindowIndex {
     const indexTerms = this.titleIndexTerms(fp);
     for (const term of indexTerms) {
       if ((this.termDf.get(term) ?? 0) > rareDf) continue;
-      if (this.distinctEvents(this.termPostings.get(term)) <= ANCHOR_MAX_EVENTS) anchorTerms.add(term);
+      if (this.distinctEvents(this.termPostings.get(term), ANCHOR_MAX_EVENTS) <= ANCHOR_MAX_EVENTS) {
+        anchorTerms.add(term);
+      }
     }
     return {
       id,
@@ -264,13 +276,14 @@ export class WindowIndex {
     };
   }
 
-  /** Distinct events among members (a capped posting list, so the count is bounded too). */
-  private distinctEvents(members: readonly MemberNode[]): number {
+  /** Distinct events among members, counted up to `limit + 1` (beyond that the answer is "many"). */
+  private distinctEvents(members: readonly MemberNode[], limit: number): number {
     const stamp = ++this.stamp;
     let count = 0;
-    for (const m of members) {
-      if (m.event.seenStamp !== stamp) {
-        m.event.seenStamp = stamp;
+    for (let i = members.length - 1; i >= 0 && count <= limit; i--) {
+      const event = members[i].event;
+      if (event.seenStamp !== stamp) {
+        event.seenStamp = stamp;
         count++;
       }
     }
