@@ -16,6 +16,8 @@ export interface BundleFile {
 export interface ClientBundle {
   /** File name of the entry script, e.g. app.3F2A9C1B.js */
   entry: string;
+  /** Chunks the entry imports statically: preloaded by the shell so they do not wait for the entry. */
+  preload: string[];
   /** Every output by file name: scripts, chunks and their source maps. */
   files: Map<string, BundleFile>;
 }
@@ -48,7 +50,10 @@ export async function bundleClient(entry = CLIENT_ENTRY): Promise<ClientBundle> 
     const type = name.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8';
     files.set(name, { body, gzip: gzipSync(body), type });
   }
-  const entryName = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)?.[0];
-  if (!entryName) throw new Error('the dashboard bundle has no entry script');
-  return { entry: path.basename(entryName), files };
+  const main = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint);
+  if (!main) throw new Error('the dashboard bundle has no entry script');
+  const preload = main[1].imports
+    .filter((i) => i.kind === 'import-statement')
+    .map((i) => path.basename(i.path));
+  return { entry: path.basename(main[0]), preload, files };
 }

@@ -22,6 +22,7 @@ const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'asse
 
 interface Assets {
   entry: string;
+  preload: string[];
   css: string;
   /** Hashed file name → content; only these names are served (no paths, no other files). */
   files: Map<string, BundleFile>;
@@ -37,7 +38,7 @@ async function loadAssets(): Promise<Assets> {
   const cssName = `app.${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
   const files = new Map(bundle.files);
   files.set(cssName, { body: css, gzip: gzipSync(css), type: 'text/css; charset=utf-8' });
-  return { entry: bundle.entry, css: cssName, files, favicon };
+  return { entry: bundle.entry, preload: bundle.preload, css: cssName, files, favicon };
 }
 
 const hide = { schema: { hide: true } };
@@ -68,6 +69,7 @@ export const webRoutes: FastifyPluginAsync<WebDeps> = async (app, { ctx }) => {
         renderShell({
           prefix: UI_PREFIX,
           script: `${UI_PREFIX}/assets/${a.entry}`,
+          preload: a.preload.map((name) => `${UI_PREFIX}/assets/${name}`),
           stylesheet: `${UI_PREFIX}/assets/${a.css}`,
           boot: bootData(ctx.config),
         }),

@@ -36,6 +36,8 @@ export function jsonForScript(value: unknown): string {
 export interface ShellOptions {
   prefix: string;
   script: string;
+  /** Module chunks the script imports, fetched in parallel with it. */
+  preload?: string[];
   stylesheet: string;
   boot: BootData;
 }
@@ -52,6 +54,7 @@ export function renderShell(o: ShellOptions): string {
 <link rel="stylesheet" href="${o.stylesheet}">
 <script type="application/json" id="boot">${jsonForScript({ ...o.boot, prefix: o.prefix })}</script>
 <script type="module" src="${o.script}"></script>
+${(o.preload ?? []).map((href) => `<link rel="modulepreload" href="${href}">`).join('\n')}
 </head>
 <body>
 <noscript>newsdesk 控制台需要启用 JavaScript。 The newsdesk dashboard needs JavaScript.</noscript>
