@@ -1,9 +1,9 @@
 // LSH banding over MinHash signatures: documents that agree on every row of some band share a bucket.
 // Buckets are capped (most recent kept), so a lookup costs at most bands × cap whatever the archive size.
 import { combine32, KEY_MASK } from './hash.ts';
+import type { Signature } from './minhash.ts';
 
 const combine = combine32;
-import type { Signature } from './minhash.ts';
 
 export interface LshTableOptions {
   bands: number;
@@ -25,17 +25,22 @@ export class LshTable<T extends object> {
     this.bucketCap = options.bucketCap;
   }
 
-  private bandKey(sig: Signature, band: number): number {
-    let h = 0x51ed27 + band;
-    const start = band * this.rows;
-    for (let r = 0; r < this.rows; r++) h = combine(h, sig[start + r]);
-    return h & KEY_MASK;
+  /** The bucket key of every band of `sig` (computed once, reused by add and remove). */
+  keys(sig: Signature): Int32Array {
+    const out = new Int32Array(this.bands);
+    for (let band = 0; band < this.bands; band++) {
+      let h = 0x51ed27 + band;
+      const start = band * this.rows;
+      for (let r = 0; r < this.rows; r++) h = combine(h, sig[start + r]);
+      out[band] = h & KEY_MASK;
+    }
+    return out;
   }
 
-  add(entry: T, sig: Signature): void {
+  add(entry: T, keys: Int32Array): void {
     const buckets = this.buckets;
-    for (let b = 0; b < this.bands; b++) {
-      const key = this.bandKey(sig, b);
+    for (let b = 0; b < keys.length; b++) {
+      const key = keys[b];
       const bucket = buckets.get(key);
       if (bucket === undefined) buckets.set(key, entry);
       else if (!Array.isArray(bucket)) buckets.set(key, [bucket, entry]);
@@ -46,10 +51,10 @@ export class LshTable<T extends object> {
     }
   }
 
-  remove(entry: T, sig: Signature): void {
+  remove(entry: T, keys: Int32Array): void {
     const buckets = this.buckets;
-    for (let b = 0; b < this.bands; b++) {
-      const key = this.bandKey(sig, b);
+    for (let b = 0; b < keys.length; b++) {
+      const key = keys[b];
       const bucket = buckets.get(key);
       if (bucket === undefined) continue;
       if (!Array.isArray(bucket)) {
@@ -63,10 +68,10 @@ export class LshTable<T extends object> {
     }
   }
 
-  /** Calls `visit` for every entry sharing a bucket with `sig` (an entry may be visited once per band). */
-  forEachCandidate(sig: Signature, visit: (entry: T) => void): void {
-    for (let b = 0; b < this.bands; b++) {
-      const bucket = this.buckets.get(this.bandKey(sig, b));
+  /** Calls `visit` for every entry sharing a bucket with the keys (an entry may be visited once per band). */
+  forEachCandidate(keys: Int32Array, visit: (entry: T) => void): void {
+    for (let b = 0; b < keys.length; b++) {
+      const bucket = this.buckets.get(keys[b]);
       if (bucket === undefined) continue;
       if (!Array.isArray(bucket)) visit(bucket);
       else for (let i = 0; i < bucket.length; i++) visit(bucket[i]);

@@ -45,56 +45,84 @@ const LEAD_ROWS = 3;
 const BODY_BANDS = 10;
 const BODY_ROWS = 4;
 
+/** A document inside the index: its band keys (for removal) and scratch counters for a query. */
+interface Slot<T> {
+  doc: T;
+  leadKeys: Int32Array | null;
+  bodyKeys: Int32Array | null;
+  stamp: number;
+  hits: number;
+}
+
 export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
-  private readonly docs = new Map<string, T>();
-  private readonly lead: LshTable<T>;
-  private readonly body: LshTable<T>;
-  private readonly byTime = new MinHeap<T>();
+  private readonly slots = new Map<string, Slot<T>>();
+  private readonly lead: LshTable<Slot<T>>;
+  private readonly body: LshTable<Slot<T>>;
+  private readonly byTime = new MinHeap<Slot<T>>();
   private readonly maxVerified: number;
-  /** Reused per query (queries do not nest): no per-query map or closure to collect. */
-  private readonly hits = new Map<T, number>();
-  private readonly collect = (doc: T): void => {
-    this.hits.set(doc, (this.hits.get(doc) ?? 0) + 1);
+  private stamp = 0;
+  private readonly touched: Slot<T>[] = [];
+  private readonly collect = (slot: Slot<T>): void => {
+    if (slot.stamp !== this.stamp) {
+      slot.stamp = this.stamp;
+      slot.hits = 0;
+      this.touched.push(slot);
+    }
+    slot.hits++;
   };
+  /** Band keys of the last query, reused when the same fingerprint is added next (the usual flow). */
+  private lastQuery: {
+    fingerprint: ArticleFingerprint;
+    lead: Int32Array | null;
+    body: Int32Array | null;
+  } | null = null;
   /** Candidates examined by the last query (before verification); exposed for cost tests and benchmarks. */
   lastCandidateCount = 0;
 
   constructor(options: NearDuplicateIndexOptions = {}) {
     const bucketCap = options.bucketCap ?? 24;
     this.maxVerified = options.maxVerified ?? 64;
-    this.lead = new LshTable<T>({ bands: LEAD_BANDS, rows: LEAD_ROWS, bucketCap });
-    this.body = new LshTable<T>({ bands: BODY_BANDS, rows: BODY_ROWS, bucketCap });
+    this.lead = new LshTable<Slot<T>>({ bands: LEAD_BANDS, rows: LEAD_ROWS, bucketCap });
+    this.body = new LshTable<Slot<T>>({ bands: BODY_BANDS, rows: BODY_ROWS, bucketCap });
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.slots.size;
   }
 
   has(id: string): boolean {
-    return this.docs.has(id);
+    return this.slots.has(id);
   }
 
   get(id: string): T | undefined {
-    return this.docs.get(id);
+    return this.slots.get(id)?.doc;
+  }
+
+  private keysOf(fp: ArticleFingerprint): { lead: Int32Array | null; body: Int32Array | null } {
+    if (this.lastQuery?.fingerprint === fp) return this.lastQuery;
+    return {
+      lead: isEmptySignature(fp.lead) ? null : this.lead.keys(fp.lead),
+      body: fp.body && !isEmptySignature(fp.body) ? this.body.keys(fp.body) : null,
+    };
   }
 
   /** Index a document; a document with the same id is replaced. */
   add(doc: T): void {
     this.remove(doc.id);
-    this.docs.set(doc.id, doc);
-    const fp = doc.fingerprint;
-    if (!isEmptySignature(fp.lead)) this.lead.add(doc, fp.lead);
-    if (fp.body && !isEmptySignature(fp.body)) this.body.add(doc, fp.body);
-    this.byTime.push(doc.at, doc);
+    const keys = this.keysOf(doc.fingerprint);
+    const slot: Slot<T> = { doc, leadKeys: keys.lead, bodyKeys: keys.body, stamp: 0, hits: 0 };
+    this.slots.set(doc.id, slot);
+    if (slot.leadKeys) this.lead.add(slot, slot.leadKeys);
+    if (slot.bodyKeys) this.body.add(slot, slot.bodyKeys);
+    this.byTime.push(doc.at, slot);
   }
 
   remove(id: string): boolean {
-    const doc = this.docs.get(id);
-    if (!doc) return false;
-    this.docs.delete(id);
-    const fp = doc.fingerprint;
-    if (!isEmptySignature(fp.lead)) this.lead.remove(doc, fp.lead);
-    if (fp.body && !isEmptySignature(fp.body)) this.body.remove(doc, fp.body);
+    const slot = this.slots.get(id);
+    if (!slot) return false;
+    this.slots.delete(id);
+    if (slot.leadKeys) this.lead.remove(slot, slot.leadKeys);
+    if (slot.bodyKeys) this.body.remove(slot, slot.bodyKeys);
     // The heap entry goes stale and is skipped when it surfaces in expireBefore.
     return true;
   }
@@ -103,10 +131,10 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
   expireBefore(cutoff: number): T[] {
     const expired: T[] = [];
     while (this.byTime.size > 0 && this.byTime.peekKey()! < cutoff) {
-      const doc = this.byTime.pop()!;
-      if (this.docs.get(doc.id) !== doc) continue;
-      this.remove(doc.id);
-      expired.push(doc);
+      const slot = this.byTime.pop()!;
+      if (this.slots.get(slot.doc.id) !== slot) continue;
+      this.remove(slot.doc.id);
+      expired.push(slot.doc);
     }
     return expired;
   }
@@ -114,23 +142,21 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
   /** Candidates sharing an LSH bucket with `fingerprint`, with verified similarity, best first. */
   query(fingerprint: ArticleFingerprint, options: NearDuplicateQueryOptions = {}): NearDuplicateMatch<T>[] {
     // Count shared buckets per candidate: near-duplicates share many, chance collisions one.
-    const hits = this.hits;
-    hits.clear();
-    if (!isEmptySignature(fingerprint.lead)) this.lead.forEachCandidate(fingerprint.lead, this.collect);
-    if (fingerprint.body && !isEmptySignature(fingerprint.body)) {
-      this.body.forEachCandidate(fingerprint.body, this.collect);
-    }
-    this.lastCandidateCount = hits.size;
-    let verify: Iterable<T> = hits.keys();
-    if (hits.size > this.maxVerified) {
-      verify = [...hits]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, this.maxVerified)
-        .map(([doc]) => doc);
+    const keys = this.keysOf(fingerprint);
+    this.lastQuery = { fingerprint, lead: keys.lead, body: keys.body };
+    this.stamp++;
+    const touched = this.touched;
+    touched.length = 0;
+    if (keys.lead) this.lead.forEachCandidate(keys.lead, this.collect);
+    if (keys.body) this.body.forEachCandidate(keys.body, this.collect);
+    this.lastCandidateCount = touched.length;
+    if (touched.length > this.maxVerified) {
+      touched.sort((a, b) => b.hits - a.hits);
+      touched.length = this.maxVerified;
     }
     const min = options.minSimilarity ?? 0;
     const matches: NearDuplicateMatch<T>[] = [];
-    for (const doc of verify) {
+    for (const { doc } of touched) {
       if (doc.id === options.excludeId) continue;
       const lead = signatureSimilarity(fingerprint.lead, doc.fingerprint.lead);
       const body =
@@ -140,7 +166,7 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
       const similarity = Math.max(lead, body);
       if (similarity >= min) matches.push({ id: doc.id, doc, similarity, lead, body });
     }
-    hits.clear();
+    touched.length = 0;
     return matches.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
   }
 }

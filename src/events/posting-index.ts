@@ -1,9 +1,8 @@
 // Inverted index key → most recent members holding that key. Lists are capped so scanning a common key
-// costs the same in a 1k or a 1M archive; document frequency is counted separately and stays exact.
+// costs the same in a 1k or a 1M archive (document frequencies are kept elsewhere, uncapped).
 
 export class PostingIndex<K, V> {
   private readonly lists = new Map<K, V[]>();
-  private readonly counts = new Map<K, number>();
 
   constructor(private readonly cap: number) {}
 
@@ -14,19 +13,14 @@ export class PostingIndex<K, V> {
       list.push(value);
       if (list.length > this.cap) list.shift();
     }
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
   remove(key: K, value: V): void {
     const list = this.lists.get(key);
-    if (list) {
-      const at = list.indexOf(value);
-      if (at >= 0) list.splice(at, 1);
-      if (list.length === 0) this.lists.delete(key);
-    }
-    const count = (this.counts.get(key) ?? 0) - 1;
-    if (count > 0) this.counts.set(key, count);
-    else this.counts.delete(key);
+    if (!list) return;
+    const at = list.indexOf(value);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.lists.delete(key);
   }
 
   /** Up to `cap` most recent values for the key (oldest first). Do not mutate. */
@@ -34,13 +28,9 @@ export class PostingIndex<K, V> {
     return this.lists.get(key) ?? EMPTY;
   }
 
-  /** How many values were added under the key and not removed (not capped). */
-  count(key: K): number {
-    return this.counts.get(key) ?? 0;
-  }
-
+  /** Keys with at least one value (for tests and memory estimates). */
   get keyCount(): number {
-    return this.counts.size;
+    return this.lists.size;
   }
 }
 

@@ -9,6 +9,7 @@ import type { ResolvedGroupingOptions } from './options.ts';
 import type { Probe } from './pair-evidence.ts';
 import { PostingIndex } from './posting-index.ts';
 import { sortedHas } from './sorted-terms.ts';
+import { TermCounts } from './term-counts.ts';
 import { termWeight } from './term-weights.ts';
 import { genericTokenHashes } from './tokenize.ts';
 
@@ -56,8 +57,9 @@ export class WindowIndex {
   private readonly entityPostings: PostingIndex<string, MemberNode>;
   private readonly termPostings: PostingIndex<number, MemberNode>;
   /** Window document frequency of title, original-title and summary terms. */
-  private readonly termDf = new Map<number, number>();
-  private readonly generic: ReadonlySet<number>;
+  private readonly termDf = new TermCounts(4096);
+  /** The generic security vocabulary, as a typed set (looked up for every term weighed). */
+  private readonly generic = new TermCounts(256);
   private readonly reached: MemberNode[] = [];
   private stamp = 0;
   /** Latest instant the window was advanced to. */
@@ -69,7 +71,7 @@ export class WindowIndex {
     this.cvePostings = new PostingIndex(opts.postingCap);
     this.entityPostings = new PostingIndex(opts.postingCap);
     this.termPostings = new PostingIndex(opts.postingCap);
-    this.generic = genericTokenHashes(opts.cjk);
+    for (const term of genericTokenHashes(opts.cjk)) this.generic.add(term, 1);
   }
 
   get size(): number {
@@ -158,24 +160,20 @@ export class WindowIndex {
     for (const entity of member.fingerprint.entities) this.entityPostings.remove(entity.key, member);
     for (const term of member.indexTerms) this.termPostings.remove(term, member);
     const termDf = this.termDf;
-    for (const term of member.dfTerms) {
-      const df = (termDf.get(term) ?? 0) - 1;
-      if (df > 0) termDf.set(term, df);
-      else termDf.delete(term);
-    }
+    for (const term of member.dfTerms) termDf.add(term, -1);
   }
 
   private countDf(member: MemberNode): void {
     const termDf = this.termDf;
-    for (const term of member.dfTerms) termDf.set(term, (termDf.get(term) ?? 0) + 1);
+    for (const term of member.dfTerms) termDf.add(term, 1);
   }
 
   /** Title and original-title terms that go into the term postings (generic words excluded). */
   private titleIndexTerms(fp: ArticleFingerprint): Uint32Array {
     const out: number[] = [];
-    for (const term of fp.titleTerms) if (!this.generic.has(term)) out.push(term);
+    for (const term of fp.titleTerms) if (!this.isGeneric(term)) out.push(term);
     for (const term of fp.originalTitleTerms) {
-      if (!this.generic.has(term) && !sortedHas(fp.titleTerms, term)) out.push(term);
+      if (!this.isGeneric(term) && !sortedHas(fp.titleTerms, term)) out.push(term);
     }
     return Uint32Array.from(out);
   }
@@ -198,8 +196,12 @@ export class WindowIndex {
 
   // ---- term weights ---------------------------------------------------------------------------------
 
+  private isGeneric(term: number): boolean {
+    return this.generic.get(term) > 0;
+  }
+
   private weightOf(term: number): number {
-    return termWeight(this.termDf.get(term) ?? 0, this.members.size, this.generic.has(term));
+    return termWeight(this.termDf.get(term), this.members.size, this.isGeneric(term));
   }
 
   private weights(terms: Uint32Array): { weights: Float64Array; mass: number } {
@@ -252,7 +254,7 @@ export class WindowIndex {
     const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
     const indexTerms = this.titleIndexTerms(fp);
     for (const term of indexTerms) {
-      if ((this.termDf.get(term) ?? 0) > rareDf) continue;
+      if (this.termDf.get(term) > rareDf) continue;
       if (this.distinctEvents(this.termPostings.get(term), ANCHOR_MAX_EVENTS) <= ANCHOR_MAX_EVENTS) {
         anchorTerms.add(term);
       }
@@ -311,7 +313,7 @@ export class WindowIndex {
     titleMass: number,
   ): void {
     for (let i = 0; i < terms.length; i++) {
-      if (this.generic.has(terms[i])) continue;
+      if (this.isGeneric(terms[i])) continue;
       const share = weights[i] / titleMass;
       // A common term's long posting list cannot lift anyone over the floor on its own: skip the scan.
       if (share < MIN_SCANNED_SHARE) continue;
