@@ -1,10 +1,11 @@
 // PostgreSQL glue: a pg Pool whose int8 values come back as numbers (epoch ms fit easily) and whose
 // connections all use the Store's schema.
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely } from 'kysely';
 import { ValidationError } from '../../errors.ts';
 import { isUniqueViolation } from '../errors.ts';
 import type { Database } from '../schema.ts';
+import { SchemaScopedPostgresDialect } from './scoped-introspector.ts';
 
 const INT8_OID = 20;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -37,18 +38,20 @@ export async function openPostgres(url: string, schema?: string): Promise<Postgr
   });
   // An idle client that loses its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema) {
-      await createSchema(db, schema);
-      return { db, schema };
-    }
-    const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    return { db, schema: row.rows[0]?.schema ?? 'public' };
+    const own = schema ?? (await currentSchema(pool));
+    const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, own) });
+    if (schema) await createSchema(db, schema);
+    return { db, schema: own };
   } catch (err) {
-    await db.destroy();
+    await pool.end().catch(() => {});
     throw err;
   }
+}
+
+async function currentSchema(pool: pg.Pool): Promise<string> {
+  const res = await pool.query<{ schema: string | null }>('select current_schema() as schema');
+  return res.rows[0]?.schema ?? 'public';
 }
 
 async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
