@@ -2,14 +2,8 @@
 
 /** yyyy-MM-dd of the instant in the given IANA time zone. */
 export function localDay(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(new Date(epochMs));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const local = new Date(epochMs + zoneOffsetMinutes(epochMs, timeZone) * 60_000);
+  return local.toISOString().slice(0, 10);
 }
 
 /** yyyyMMdd, as used in digest titles and file names. */
@@ -17,21 +11,47 @@ export function compactDay(day: string): string {
   return day.replaceAll('-', '');
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: keep one per zone. Offsets are
+// also remembered per UTC minute (zone transitions fall on whole minutes), which makes the API's many
+// timestamps nearly free.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsetsByMinute = new Map<string, Map<number, number>>();
+const MAX_MINUTES_PER_ZONE = 8192;
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 /** Offset of a zone at an instant, in minutes east of UTC. */
 function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochMs));
+  const minute = Math.floor(epochMs / 60_000);
+  let cache = offsetsByMinute.get(timeZone);
+  const hit = cache?.get(minute);
+  if (hit !== undefined) return hit;
+  const parts = formatterFor(timeZone).formatToParts(new Date(minute * 60_000));
   const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+  const offset = Math.round((asUtc - minute * 60_000) / 60_000);
+  if (!cache || cache.size >= MAX_MINUTES_PER_ZONE) {
+    cache = new Map();
+    offsetsByMinute.set(timeZone, cache);
+  }
+  cache.set(minute, offset);
+  return offset;
 }
 
 /** Epoch ms of local midnight starting `day` (yyyy-MM-dd) in the zone. */
