@@ -3,6 +3,7 @@
 // batch at once: calls in flight are aborted and the untouched articles are listed as not processed, so
 // the caller can leave them pending instead of failing each one. So does a run of consecutive failures,
 // which means the server is down or the configuration is wrong rather than one article being bad.
+import { EventLoopPacer } from '../event-loop.ts';
 import { type EnrichDeps, enrichArticle } from './enrich-article.ts';
 import { EnrichmentSkipped, LlmError, type LlmErrorCode } from './errors.ts';
 import { RateLimiter } from './llm/rate-limiter.ts';
@@ -142,8 +143,12 @@ export async function enrichBatch(
     progress();
   };
 
+  // Offline enrichment and a warm cache never wait on I/O: hand the event loop back now and then.
+  const pacer = new EventLoopPacer();
   const worker = async () => {
     while (!report.stopped && next < articles.length) {
+      await pacer.pace();
+      if (report.stopped || next >= articles.length) break;
       const article = articles[next++];
       try {
         const result = await enrichArticle(article, articleDeps);
