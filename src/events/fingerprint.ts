@@ -74,7 +74,7 @@ export function fingerprintArticle(
   const leadTerms = distinctSorted(leadTokens);
   const bodyText = (article.text ?? '').slice(0, bodyChars);
   const body = bodyText.trim()
-    ? oneMinHash(distinctSorted(shingleHashes(scanTokenHashes(bodyText, tok)), true), BODY_SIGNATURE_SIZE)
+    ? oneMinHash(shingleHashes(scanTokenHashes(bodyText, tok)), BODY_SIGNATURE_SIZE)
     : null;
   const cves = new Set<string>();
   for (const id of article.cves ?? []) {

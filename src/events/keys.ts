@@ -12,12 +12,14 @@ export function normalizeCve(value: string): string | null {
 
 /** Distinct CVE ids mentioned in the texts, in first-seen order. */
 const MAY_HOLD_CVE = /cve|ｃｖｅ/i;
+const FULL_WIDTH = /[\uff00-\uffef]/;
 
 export function extractCves(...texts: (string | null | undefined)[]): string[] {
   const seen = new Set<string>();
   for (const text of texts) {
     if (!text || !MAY_HOLD_CVE.test(text)) continue;
-    for (const match of text.normalize('NFKC').matchAll(CVE_PATTERN)) seen.add(`CVE-${match[1]}-${match[2]}`);
+    const folded = FULL_WIDTH.test(text) ? text.normalize('NFKC') : text;
+    for (const match of folded.matchAll(CVE_PATTERN)) seen.add(`CVE-${match[1]}-${match[2]}`);
   }
   return [...seen];
 }

@@ -10,31 +10,45 @@ export interface SimHash64 {
   lo: number;
 }
 
-/** SimHash of a bag of 32-bit token hashes (repeats count as weight). */
+/**
+ * SimHash of a set or bag of 32-bit token hashes (repeats count as weight). Ones per bit position are
+ * counted in bit-sliced counters (one 32-bit plane per binary digit of the count, added like a ripple-carry
+ * adder), which touches each token a few times instead of once per bit.
+ */
 export function simHash(hashes: ArrayLike<number>): SimHash64 {
-  // Count set bits per position (visiting set bits only); a bit is set in the result where ones outvote zeros.
-  const ones = new Int32Array(64);
   const n = hashes.length;
+  const lowPlanes = new Int32Array(PLANES);
+  const highPlanes = new Int32Array(PLANES);
   for (let j = 0; j < n; j++) {
     // Token hashes are 30-bit keys: re-mix so all 64 positions carry information.
-    let lo = mix(hashes[j] ^ 0x6a09e667) | 0;
-    let hi = mix(hashes[j] ^ 0x2545f491) | 0;
-    while (lo !== 0) {
-      ones[31 - Math.clz32(lo & -lo)]++;
-      lo &= lo - 1;
-    }
-    while (hi !== 0) {
-      ones[63 - Math.clz32(hi & -hi)]++;
-      hi &= hi - 1;
-    }
+    addToPlanes(lowPlanes, mix(hashes[j] ^ 0x6a09e667) | 0);
+    addToPlanes(highPlanes, mix(hashes[j] ^ 0x2545f491) | 0);
   }
-  let lo = 0;
-  let hi = 0;
+  return { hi: majority(highPlanes, n), lo: majority(lowPlanes, n) };
+}
+
+/** Enough planes to count up to 2^16 - 1 tokens. */
+const PLANES = 16;
+
+function addToPlanes(planes: Int32Array, word: number): void {
+  let carry = word;
+  for (let p = 0; carry !== 0 && p < PLANES; p++) {
+    const next = planes[p] & carry;
+    planes[p] ^= carry;
+    carry = next;
+  }
+}
+
+/** Bits whose count of ones is more than half of `n`. */
+function majority(planes: Int32Array, n: number): number {
+  const used = Math.min(PLANES, 32 - Math.clz32(n));
+  let out = 0;
   for (let bit = 0; bit < 32; bit++) {
-    if (2 * ones[bit] > n) lo |= 1 << bit;
-    if (2 * ones[bit + 32] > n) hi |= 1 << bit;
+    let count = 0;
+    for (let p = 0; p < used; p++) count |= ((planes[p] >>> bit) & 1) << p;
+    if (2 * count > n) out |= 1 << bit;
   }
-  return { hi: hi >>> 0, lo: lo >>> 0 };
+  return out >>> 0;
 }
 
 function popcount32(value: number): number {

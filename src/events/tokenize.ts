@@ -129,46 +129,65 @@ function fnvStep(h: number, code: number): number {
   return Math.imul(h ^ code, 0x01000193);
 }
 
+// Per-character NFKC + lowercase, cached: long bodies are scanned without normalising the whole string.
+const folded = new Uint16Array(0x10000);
+
+function fold(code: number): number {
+  if (code < 128) return code >= 65 && code <= 90 ? code + 32 : code;
+  let f = folded[code];
+  if (f === 0) {
+    const s = String.fromCharCode(code).normalize('NFKC').toLowerCase();
+    f = s.length === 1 ? s.charCodeAt(0) : code;
+    folded[code] = f;
+  }
+  return f;
+}
+
 /**
- * Token hashes of a long text for shingling, without building strings: Latin words are hashed as they are
- * scanned (stopwords dropped, no stemming), CJK runs as bigrams. Equals `tokenize(...).map(tokenHash)` for
- * CJK text; Latin words are not stemmed, which only matters to the body signature that uses this.
+ * Token hashes of a long text for shingling, without building strings: characters are folded one at a time
+ * (NFKC, lowercase), Latin words are hashed as they are scanned (stopwords dropped, no stemming), CJK runs
+ * as bigrams. Equals `tokenize(...).map(tokenHash)` for CJK text; Latin words are not stemmed, which only
+ * matters to the body signature that uses this.
  */
 export function scanTokenHashes(text: string, options: TokenizeOptions = {}): Uint32Array {
   if ((options.cjk ?? 'bigram') !== 'bigram') return Uint32Array.from(tokenize(text, options), hashText);
   if (!text) return new Uint32Array(0);
   stopwordHashes ??= new Set([...englishStopwords].map((w) => hashString(w) & KEY_MASK));
   const stops = stopwordHashes;
-  const t = normalizeText(text);
-  const n = t.length;
+  const n = text.length;
   const out = new Uint32Array(n);
   let count = 0;
   let i = 0;
+  let c = n > 0 ? fold(text.charCodeAt(0)) : 0;
   while (i < n) {
-    const first = t.charCodeAt(i);
+    const first = c;
     const cls = classOf(first);
     if (cls === SEPARATOR || cls === CJK_STOP) {
-      i++;
+      c = ++i < n ? fold(text.charCodeAt(i)) : 0;
       continue;
     }
     const start = i;
     if (cls === WORD) {
       let h = 0x811c9dc5;
-      while (i < n) {
-        const c = t.charCodeAt(i);
-        if (classOf(c) !== WORD) break;
+      while (i < n && classOf(c) === WORD) {
         h = fnvStep(h, c);
-        i++;
+        c = ++i < n ? fold(text.charCodeAt(i)) : 0;
       }
       h >>>= 0;
       if ((i - start > 1 || isDigit(first)) && !stops.has(h & KEY_MASK)) out[count++] = mix(h) & KEY_MASK;
       continue;
     }
-    while (i < n && classOf(t.charCodeAt(i)) === CJK) i++;
-    if (i - start === 1) out[count++] = mix(fnvStep(0x811c9dc5, first) >>> 0) & KEY_MASK;
-    for (let j = start; j + 1 < i; j++) {
-      out[count++] = mix(fnvStep(fnvStep(0x811c9dc5, t.charCodeAt(j)), t.charCodeAt(j + 1)) >>> 0) & KEY_MASK;
+    // CJK run: bigrams of consecutive characters, a lone character on its own.
+    let previous = first;
+    c = ++i < n ? fold(text.charCodeAt(i)) : 0;
+    let length = 1;
+    while (i < n && classOf(c) === CJK) {
+      out[count++] = mix(fnvStep(fnvStep(0x811c9dc5, previous), c) >>> 0) & KEY_MASK;
+      previous = c;
+      length++;
+      c = ++i < n ? fold(text.charCodeAt(i)) : 0;
     }
+    if (length === 1) out[count++] = mix(fnvStep(0x811c9dc5, first) >>> 0) & KEY_MASK;
   }
   return out.subarray(0, count);
 }
