@@ -1,4 +1,5 @@
 // Config keys of crawling: HTTP client, politeness, SSRF allow-list, full text, scheduling policies.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { isValidTimeZone } from '../time.ts';
 
@@ -98,6 +99,10 @@ export const crawlConfigSpec = {
     int(1, 100).default(3),
     'A permanent redirect (301/308) replaces the stored URL after this many crawls in a row; temporary ones never do.',
   ],
+  NEWSDESK_CRAWL_PARSE_THREADS: [
+    int(0, 16).optional(),
+    'Worker threads that parse feeds and clean entries (0: on the main thread; default: CPU cores − 1, 1 to 4).',
+  ],
   NEWSDESK_CRAWL_BROWSER_PAGES: [
     int(1, 16).default(2),
     '`browser` sources: pages the shared Chromium renders at once.',
@@ -134,6 +139,8 @@ export interface CrawlSettings {
   autoDisableAfterMs: number;
   redirectPromoteAfter: number;
   browserPages: number;
+  /** 0 = parse on the main thread. */
+  parseThreads: number;
   /** System Chromium for `browser` sources (shared with PDF printing). */
   chromiumPath: string;
 }
@@ -169,6 +176,7 @@ export function crawlSettings(
     autoDisableAfterMs: raw.NEWSDESK_CRAWL_AUTO_DISABLE_DAYS * DAY,
     redirectPromoteAfter: raw.NEWSDESK_CRAWL_REDIRECT_PROMOTE_AFTER,
     browserPages: raw.NEWSDESK_CRAWL_BROWSER_PAGES,
+    parseThreads: raw.NEWSDESK_CRAWL_PARSE_THREADS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
     chromiumPath: raw.NEWSDESK_CHROMIUM_PATH ?? '/usr/bin/chromium',
   };
 }

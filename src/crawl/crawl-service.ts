@@ -22,6 +22,7 @@ import { isFetchError, type FetchError } from './fetch/errors.ts';
 import type { HostLimiter } from './fetch/host-limiter.ts';
 import { DEFAULT_FEED_ACCEPT, HttpFetcher } from './fetch/http-fetcher.ts';
 import { parseFeedResponse } from './fetch-feed.ts';
+import { inlineFeedParser, WorkerFeedParser, type FeedParser } from './parse-pool.ts';
 import { discoverFeeds, type DiscoveredFeed } from './parse/discover.ts';
 import { FeedParseError } from './parse/feed.ts';
 import { generateOpmlDocument, parseOpml } from './parse/opml.ts';
@@ -95,6 +96,7 @@ export class CrawlService {
   #fetcher?: Promise<HttpFetcher>;
   #limiter?: { close(): Promise<void> | void };
   #browser?: BrowserFetcher;
+  #parser?: FeedParser;
   #stopped = false;
 
   constructor(opts: CrawlServiceOptions) {
@@ -146,6 +148,22 @@ export class CrawlService {
     return this.#browser;
   }
 
+  /** Feed parsing: worker threads (started on first use), or inline with 0 threads. */
+  parser(): FeedParser {
+    this.#parser ??=
+      this.settings.parseThreads > 0
+        ? new WorkerFeedParser({
+            threads: this.settings.parseThreads,
+            onFallback: (err) =>
+              this.#opts.logger.warn(
+                { err },
+                'feed parser threads could not start: parsing on the main thread',
+              ),
+          })
+        : inlineFeedParser;
+    return this.#parser;
+  }
+
   get browserRunning(): boolean {
     return this.#browser?.running ?? false;
   }
@@ -155,6 +173,7 @@ export class CrawlService {
       sources: this.#opts.sources,
       articles: this.#opts.articles,
       fetcher: await this.fetcher(),
+      parser: this.parser(),
       browser: () => this.browser(),
       settings: this.settings,
       signal: ctx.signal,
@@ -293,6 +312,11 @@ export class CrawlService {
     if (this.#stopped) return;
     this.#stopped = true;
     const fetcher = await this.#fetcher?.catch(() => undefined);
-    await Promise.allSettled([fetcher?.close(), this.#browser?.stop(), this.#limiter?.close()]);
+    await Promise.allSettled([
+      fetcher?.close(),
+      this.#browser?.stop(),
+      this.#limiter?.close(),
+      this.#parser?.close(),
+    ]);
   }
 }

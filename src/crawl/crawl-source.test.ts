@@ -48,6 +48,8 @@ function settings(over: Partial<CrawlSettings> = {}, env: Record<string, string>
     NEWSDESK_CRAWL_ALLOW_PRIVATE: '127.0.0.1',
     NEWSDESK_CRAWL_PER_HOST_DELAY_MS: '0',
     NEWSDESK_CRAWL_FULLTEXT_MIN_CHARS: '0',
+    // Inline parsing here; the threads have their own tests and run in the API tests.
+    NEWSDESK_CRAWL_PARSE_THREADS: '0',
     ...env,
   });
   return { ...crawlSettings(raw), ...over };
@@ -70,6 +72,7 @@ describe('crawlSource / crawlSources', () => {
     sources: store.sources,
     articles: store.articles,
     fetcher: await service.fetcher(),
+    parser: service.parser(),
     browser: () => service.browser(),
     settings: service.settings,
     log: logger,

@@ -1,6 +1,7 @@
 // The crawl orchestrator: one source (fetch with conditional GET, parse, keep recent entries, full text for
 // thin ones, store new articles in one transaction, write the source state and a history row), and every
 // due source at once within global and per-host limits, without penalising sources for our own outage.
+import { yieldToEventLoop } from '../event-loop.ts';
 import type { Logger } from 'pino';
 import type { CrawlSettings } from '../config/crawl-spec.ts';
 import type { Source } from '../store/content-types.ts';
@@ -13,20 +14,14 @@ import type {
   SourcesRepo,
   SourceStatePatch,
 } from '../store/crawl-types.ts';
-import {
-  entryIdentity,
-  entryToArticle,
-  pageToArticle,
-  withFullText,
-  type EntryArticle,
-} from './entry-article.ts';
+import { pageToArticle, withFullText, type EntryArticle } from './entry-article.ts';
 import { extractArticle, type PageLoader } from './extract/extract-article.ts';
 import { extractListLinks } from './extract/page-source.ts';
 import { decodeBody } from './fetch/charset.ts';
 import { isFetchError } from './fetch/errors.ts';
 import { DEFAULT_PAGE_ACCEPT, type HttpFetcher, type RedirectHop } from './fetch/http-fetcher.ts';
-import { fetchFeed } from './fetch-feed.ts';
 import { mapLimit } from './map-limit.ts';
+import type { FeedParser } from './parse-pool.ts';
 import { isLikelyOutage, isWithinMaxAge } from './sources/crawl-policy.ts';
 import {
   stateAfterFailure,
@@ -53,6 +48,8 @@ export interface CrawlDeps {
   sources: SourcesRepo;
   articles: ArticlesRepo;
   fetcher: HttpFetcher;
+  /** Feed parsing and entry cleaning (worker threads, or inline). */
+  parser: FeedParser;
   /** The shared headless browser for `browser` sources (started on first use). */
   browser: () => PageLoader;
   settings: CrawlCoreSettings;
@@ -123,7 +120,8 @@ class Journal {
     if (this.lines.length < MAX_LOG_LINES) this.lines.push({ ts: this.now(), level, msg });
     else if (this.lines.length === MAX_LOG_LINES)
       this.lines.push({ ts: this.now(), level: 'warn', msg: 'more lines left out' });
-    this.log?.[level === 'info' ? 'debug' : level]({ sourceId: this.sourceId }, msg);
+    // Details stay in the source's history; the execution log gets the failures.
+    this.log?.[level === 'error' ? 'warn' : 'debug']({ sourceId: this.sourceId }, msg);
   }
 }
 
@@ -193,15 +191,13 @@ async function newOnly<T extends { canonicalUrl: string; guid: string | null }>(
 }
 
 async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: Journal): Promise<Fetched> {
-  const res = await fetchFeed(deps.fetcher, source.url, {
+  const r = await deps.fetcher.fetch(source.url, {
     etag: source.etag ?? undefined,
     lastModified: source.lastModified ?? undefined,
     headers: source.headers ?? undefined,
     proxy: source.proxy ?? undefined,
     signal: deps.signal,
-    defaultTimeZone: deps.settings.timeZone,
   });
-  const r = res.response;
   const common = {
     status: r.status,
     etag: r.etag,
@@ -210,30 +206,44 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
     maxAgeMs: r.maxAgeMs,
     retryAfterMs: r.retryAfterMs,
   };
-  if (res.notModified) return { ...common, notModified: true, itemsFound: 0, articles: [] };
-  const feed = res.feed;
-  for (const w of feed.warnings.slice(0, 10)) journal.add('warn', w);
-  const publishedAt = feed.entries.flatMap((e) => (e.publishedAt === undefined ? [] : [e.publishedAt]));
-  const recent = feed.entries.filter((e) => isWithinMaxAge(e.publishedAt, now, source.maxFetchDays));
-  if (recent.length < feed.entries.length)
-    journal.add(
-      'info',
-      `${feed.entries.length - recent.length} entries older than ${source.maxFetchDays} days skipped`,
+  // 304: nothing to decode, parse or store.
+  if (r.notModified) return { ...common, notModified: true, itemsFound: 0, articles: [] };
+  const handle = await deps.parser.parse({
+    bytes: r.bytes,
+    contentType: r.contentType,
+    finalUrl: r.finalUrl,
+    timeZone: deps.settings.timeZone,
+    maxFetchDays: source.maxFetchDays,
+    now,
+  });
+  const parsed = handle.summary;
+  let articles: EntryArticle[];
+  try {
+    await yieldToEventLoop();
+    for (const w of parsed.warnings.slice(0, 10)) journal.add('warn', w);
+    if (parsed.recent.length < parsed.total)
+      journal.add(
+        'info',
+        `${parsed.total - parsed.recent.length} entries older than ${source.maxFetchDays} days skipped`,
+      );
+    const fresh = await newOnly(
+      source.id,
+      parsed.recent.map((id, index) => ({ index, canonicalUrl: id.canonicalUrl, guid: id.guid })),
+      deps.articles,
     );
-  const identities = recent.map((e) => ({ e, id: entryIdentity(e) }));
-  const fresh = await newOnly(
-    source.id,
-    identities.map((x) => ({ ...x, canonicalUrl: x.id.canonicalUrl, guid: x.id.guid })),
-    deps.articles,
-  );
-  const opts = {
-    sourceUrl: r.finalUrl,
-    siteUrl: feed.link,
-    useDescriptionAsSummary: source.useDescriptionAsSummary,
-    fullText: source.fullText,
-    fullTextMinChars: deps.settings.fullTextMinChars,
-  };
-  let articles = fresh.map(({ e, id }) => entryToArticle(e, id, opts));
+    articles = await handle.build(
+      fresh.map((f) => f.index),
+      {
+        sourceUrl: r.finalUrl,
+        siteUrl: parsed.link,
+        useDescriptionAsSummary: source.useDescriptionAsSummary,
+        fullText: source.fullText,
+        fullTextMinChars: deps.settings.fullTextMinChars,
+      },
+    );
+  } finally {
+    handle.release();
+  }
   if (articles.some((a) => a.needsFullText)) {
     const loader =
       source.type === 'browser' ? deps.browser() : httpLoader(deps.fetcher, deps.settings.robots);
@@ -242,9 +252,9 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
   return {
     ...common,
     notModified: false,
-    ttlMinutes: feed.ttlMinutes,
-    publishedAt,
-    itemsFound: feed.entries.length,
+    ttlMinutes: parsed.ttlMinutes,
+    publishedAt: parsed.publishedAt,
+    itemsFound: parsed.total,
     articles: articles.map(({ needsFullText: _n, ...a }) => a),
   };
 }
@@ -427,6 +437,7 @@ export async function crawlSourceDeferred(source: Source, deps: CrawlDeps): Prom
     };
   }
 
+  await yieldToEventLoop();
   const fetchedAt = now();
   const inserted = fetched.articles.length
     ? await deps.articles.insertForSource(source.id, fetched.articles, fetchedAt)
@@ -458,6 +469,7 @@ export async function crawlSourceDeferred(source: Source, deps: CrawlDeps): Prom
       );
   }
   const status: CrawlRunStatus = fetched.notModified ? 'not_modified' : 'ok';
+  await yieldToEventLoop();
   await deps.sources.updateState(
     source.id,
     patch,

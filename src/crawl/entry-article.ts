@@ -2,7 +2,7 @@
 // dedup lookup), the sanitised body only for entries that turn out to be new.
 import type { NewArticle } from '../store/crawl-types.ts';
 import type { ArticleResult } from './extract/extract-article.ts';
-import { htmlToPlainText, sanitizeArticleHtml } from './extract/sanitize.ts';
+import { cleanFeedHtml } from './feed-html.ts';
 import { collapseWhitespace, isHttpUrl } from './parse/text.ts';
 import type { FeedEntry } from './parse/types.ts';
 import { articleContentHash, contentHash } from './sources/content-hash.ts';
@@ -54,9 +54,8 @@ function body(html: string | undefined, base: string): { html: string | null; te
     const text = collapseWhitespace(html);
     return { html: text ? `<p>${text}</p>` : null, text: text || null };
   }
-  const clean = sanitizeArticleHtml(html, base);
-  const text = htmlToPlainText(clean);
-  return { html: clean || null, text: text || null };
+  const clean = cleanFeedHtml(html, base);
+  return { html: clean.html || null, text: clean.text || null };
 }
 
 export interface EntryArticle extends NewArticle {

@@ -54,7 +54,7 @@ class SqlStore implements Store {
     this.locks = new SqlLocksRepo(db);
     this.settings = new SqlSettingsRepo(db);
     this.sources = new SqlSourcesRepo(db);
-    this.articles = new SqlArticlesRepo(db);
+    this.articles = new SqlArticlesRepo(db, dialect);
     this.digests = new SqlDigestsRepo(db);
     this.deliveryChannels = new SqlDeliveryChannelsRepo(db);
     this.digestArticles = new SqlDigestArticlesReadModel(db);

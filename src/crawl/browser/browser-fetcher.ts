@@ -74,7 +74,9 @@ export class BrowserFetcher implements PageLoader {
     if (this.browser) return Promise.resolve(this.browser);
     this.starting ??= (async () => {
       // launch() gives every browser a fresh temporary profile (user-data-dir) and deletes it on close.
-      const browser = await (await loadChromium()).launch({
+      const browser = await (
+        await loadChromium()
+      ).launch({
         executablePath: this.opts.executablePath,
         headless: true,
         args: CHROMIUM_ARGS,

@@ -14,9 +14,11 @@ import type {
   NewArticle,
 } from '../crawl-types.ts';
 import { newId } from '../ids.ts';
+import { SqlText } from '../sql-text.ts';
 import type { Database } from '../schema.ts';
 import type { ArticlesTable } from '../schema-content.ts';
 import { toArticleEnrichment } from './enrichment-repo.ts';
+import type { Dialect } from '../types.ts';
 import { escapeLike } from './sources-repo.ts';
 
 type Db = Kysely<Database>;
@@ -99,11 +101,38 @@ export function decodeCursor(cursor: string): { fetchedAt: number; id: string } 
   return m ? { fetchedAt: Number(m[1]), id: m[2] } : undefined;
 }
 
+const INSERT_COLUMNS = [
+  'id',
+  'source_id',
+  'url',
+  'canonical_url',
+  'guid',
+  'title',
+  'author',
+  'feed_summary',
+  'content_html',
+  'content_text',
+  'content_hash',
+  'published_at',
+  'fetched_at',
+  'duplicate_of',
+  'enrich_state',
+  'enrich_attempts',
+] as const;
+
 export class SqlArticlesRepo implements ArticlesRepo {
   readonly #db: Db;
+  readonly #dialect: Dialect;
+  readonly #insertOne: SqlText;
 
-  constructor(db: Db) {
+  constructor(db: Db, dialect: Dialect) {
     this.#db = db;
+    this.#dialect = dialect;
+    this.#insertOne = new SqlText(
+      dialect,
+      `INSERT INTO articles (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT DO NOTHING`,
+    );
   }
 
   async findExisting(
@@ -164,43 +193,48 @@ export class SqlArticlesRepo implements ArticlesRepo {
         .execute();
       for (const r of rows) if (r.root) roots.set(r.canonical_url, String(r.root));
     }
-    return this.#db.transaction().execute(async (trx) => {
-      const insertedIds: string[] = [];
-      let crossSource = 0;
-      for (const part of chunks(unique)) {
-        const rows = part.map((a) => ({
-          id: newId(fetchedAt),
-          source_id: sourceId,
-          url: a.url,
-          canonical_url: a.canonicalUrl,
-          guid: a.guid,
-          title: a.title,
-          author: a.author,
-          feed_summary: a.feedSummary,
-          content_html: a.contentHtml,
-          content_text: a.contentText,
-          content_hash: a.contentHash,
-          published_at: a.publishedAt,
-          fetched_at: fetchedAt,
-          duplicate_of: roots.get(a.canonicalUrl) ?? null,
-          enrich_state: 'pending',
-          enrich_attempts: 0,
-        }));
-        const inserted = await trx
-          .insertInto('articles')
-          .values(rows)
-          .onConflict((oc) => oc.doNothing())
-          .returning(['id', 'duplicate_of'])
-          .execute();
-        const got = new Set(inserted.map((r) => r.id));
+    const rows = unique.map((a) => ({
+      id: newId(fetchedAt),
+      source_id: sourceId,
+      url: a.url,
+      canonical_url: a.canonicalUrl,
+      guid: a.guid,
+      title: a.title,
+      author: a.author,
+      feed_summary: a.feedSummary,
+      content_html: a.contentHtml,
+      content_text: a.contentText,
+      content_hash: a.contentHash,
+      published_at: a.publishedAt,
+      fetched_at: fetchedAt,
+      duplicate_of: roots.get(a.canonicalUrl) ?? null,
+      enrich_state: 'pending',
+      enrich_attempts: 0,
+    }));
+    const got = await this.#db.transaction().execute(async (trx) => {
+      const inserted = new Set<string>();
+      if (this.#dialect === 'sqlite') {
+        // One prepared statement run per row: cheaper here than building a multi-row INSERT.
         for (const r of rows) {
-          if (!got.has(r.id)) continue;
-          insertedIds.push(r.id);
-          if (r.duplicate_of) crossSource++;
+          const res = await trx.executeQuery(this.#insertOne.with(INSERT_COLUMNS.map((c) => r[c])));
+          if (Number(res.numAffectedRows ?? 0) > 0) inserted.add(r.id);
         }
+        return inserted;
       }
-      return { insertedIds, duplicates: articles.length - insertedIds.length, crossSource };
+      for (const part of chunks(rows)) {
+        const done = await trx
+          .insertInto('articles')
+          .values(part)
+          .onConflict((oc) => oc.doNothing())
+          .returning('id')
+          .execute();
+        for (const r of done) inserted.add(r.id);
+      }
+      return inserted;
     });
+    const insertedIds = rows.filter((r) => got.has(r.id)).map((r) => r.id);
+    const crossSource = rows.filter((r) => got.has(r.id) && r.duplicate_of).length;
+    return { insertedIds, duplicates: articles.length - insertedIds.length, crossSource };
   }
 
   async get(id: string): Promise<(Article & { sourceName: string }) | undefined> {
