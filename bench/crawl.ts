@@ -324,6 +324,7 @@ async function main(): Promise<void> {
     });
     await new Promise((r) => setTimeout(r, 500));
 
+    const rssBefore = procRss(svc.pid).rss;
     const server0 = await childCpu(child);
     load.postMessage({ phase: 'first' });
     const first = await runCrawl(svc, {});
@@ -371,7 +372,7 @@ async function main(): Promise<void> {
       `  wall ${second.wallS.toFixed(2)} s (task ${((second.execution.durationMs ?? 0) / 1000).toFixed(2)} s)  CPU service ${second.cpuS.toFixed(2)} s, feed server ${(server2 - server1).toFixed(2)} s`,
     );
     log(
-      `memory: service peak RSS during the passes ${peakMb.toFixed(0)} MB (VmHWM since start ${servicePeak.toFixed(0)} MB)`,
+      `memory: service peak RSS during the passes ${peakMb.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the first pass; VmHWM since start ${servicePeak.toFixed(0)} MB)`,
     );
     log(
       `API GET /api/executions?limit=50 while crawling: n=${apiCrawl.length} p50 ${pct(apiCrawl, 0.5).toFixed(1)} ms  p99 ${pct(apiCrawl, 0.99).toFixed(1)} ms  max ${Math.max(...apiCrawl).toFixed(1)} ms (idle p50 ${pct(api1('idle'), 0.5).toFixed(1)} ms)`,
