@@ -22,6 +22,8 @@ describe('dashboard: digests', () => {
     h.t.http.inject({ method: method as 'GET', url, payload: payload as object });
   const digest = async () => (await api('GET', `/api/digests/${digestId}`)).json();
   const previewText = () => page.locator('#digest-preview').innerText();
+  /** A few frames: the preview follows an edit on the next animation frame. */
+  const PREVIEW_FRAME = { timeout: 2_000, interval: 20 };
 
   beforeAll(async () => {
     receiver = await startReceiver(() => ({ status: 200, body: { ok: true } }));
@@ -106,11 +108,16 @@ describe('dashboard: digests', () => {
         .locator('.item-title')
         .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
     ).toEqual(['某券商客户数据疑似泄露', '某银行遭勒索软件攻击']);
-    const text = await previewText();
-    expect(text.indexOf('某券商客户数据疑似泄露')).toBeLessThan(text.indexOf('某银行遭勒索软件攻击'));
+    // The preview re-renders on the next animation frame: poll briefly rather than read it at once.
+    await expect
+      .poll(async () => {
+        const text = await previewText();
+        return text.indexOf('某券商客户数据疑似泄露') < text.indexOf('某银行遭勒索软件攻击');
+      }, PREVIEW_FRAME)
+      .toBe(true);
 
     await page.locator(`.digest-item[data-article-id="${ids[5]}"] button[data-action="remove"]`).click();
-    expect(await previewText()).not.toContain('五、其他');
+    await expect.poll(previewText, PREVIEW_FRAME).not.toContain('五、其他');
     expect(await page.locator('#digest-dirty').isVisible()).toBe(true);
 
     // Move the vulnerability item to the data-leak section through its category.
@@ -120,7 +127,7 @@ describe('dashboard: digests', () => {
     expect(await page.locator('.digest-section[data-section="重大数据泄露事件"] .digest-item').count()).toBe(
       2,
     );
-    expect(await previewText()).toMatch(/四、重大漏洞风险提示\s+暂无/);
+    await expect.poll(previewText, PREVIEW_FRAME).toMatch(/四、重大漏洞风险提示\s+暂无/);
 
     await page.click('#digest-save');
     await page.waitForFunction(() => document.getElementById('digest-dirty')?.hidden === true);
