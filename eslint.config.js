@@ -10,7 +10,7 @@ function restrict(names, message) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-artifacts/**', 'src/web/assets/vendor/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'test-artifacts/**', 'src/web/assets/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

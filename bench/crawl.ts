@@ -14,6 +14,7 @@ import { Agent, request } from 'undici';
 import { decodeBody } from '../src/crawl/fetch/charset.ts';
 import { parseFeedText } from '../src/crawl/parse/feed.ts';
 import type { FeedServerConfig, FeedServerReady } from './crawl-feed-server.ts';
+import { npmStartCommand } from './start-command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
@@ -133,11 +134,9 @@ interface Service {
 
 /** The service as `npm start` runs it (the script from package.json), on a free port. */
 async function startService(dataDir: string): Promise<Service> {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
+  const command = npmStartCommand();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NEWSDESK_')));
-  const child = spawn('sh', ['-c', `exec ${pkg.scripts.start}`], {
+  const child = spawn('sh', ['-c', `exec ${command}`], {
     cwd: ROOT,
     env: {
       ...env,

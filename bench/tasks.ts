@@ -4,13 +4,14 @@
 // and the baseline cost of spawning a process per task, with ratios. Figures vary on shared machines:
 // quote medians of several runs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
 import { loadConfig } from '../src/config/config.ts';
 import { buildHttpApp } from '../src/http/app.ts';
 import { createApp, type App } from '../src/main.ts';
+import { npmStartCommand } from './start-command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -167,10 +168,7 @@ async function cronLateness(app: App): Promise<{ endToEnd: number[]; schedulerLa
  * script from package.json, with NEWSDESK_PORT=0); read from the service's own /metrics.
  */
 async function idleServiceRss(dataDir: string): Promise<{ rssMb: number; startMs: number; command: string }> {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const command = pkg.scripts.start;
+  const command = npmStartCommand();
   const t0 = now();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NEWSDESK_')));
   const child = spawn('sh', ['-c', `exec ${command}`], {

@@ -3,11 +3,11 @@
 // code is bundled once per process with esbuild (threads do not inherit the TypeScript loader, and a
 // bundle starts in a fraction of the time). With 0 threads, or if the threads cannot start, the same
 // steps run inline.
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EntryArticle, EntryOptions } from './entry-article.ts';
 import { FetchError, type FetchErrorCode } from './fetch/errors.ts';
 import { buildJob, parseJob, type Parsed, type ParsedSummary, type ParseJob } from './feed-jobs.ts';
+import { sourcePath } from '../source-path.ts';
 
 /** A parsed feed: its summary here, its entries wherever it was parsed until built or released. */
 export interface ParsedFeedHandle {
@@ -49,7 +49,7 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-const WORKER_ENTRY = fileURLToPath(new URL('./parse-worker.ts', import.meta.url));
+const WORKER_ENTRY = sourcePath('crawl', 'parse-worker.ts');
 
 /** The bundled worker source, made on first use and shared by every parser of the process. */
 let bundled: Promise<string> | undefined;

@@ -3,9 +3,9 @@
 // File names carry a content hash (cacheable for good); rarely used code such as the Markdown renderer
 // is split into chunks loaded on demand; every file is kept gzipped as well.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { sourcePath } from '../source-path.ts';
 
 export interface BundleFile {
   body: Buffer;
@@ -22,7 +22,7 @@ export interface ClientBundle {
   files: Map<string, BundleFile>;
 }
 
-const CLIENT_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client', 'main.ts');
+const CLIENT_ENTRY = sourcePath('web', 'client', 'main.ts');
 const OUT_DIR = '/newsdesk-ui';
 
 export async function bundleClient(entry = CLIENT_ENTRY): Promise<ClientBundle> {

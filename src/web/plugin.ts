@@ -4,13 +4,13 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { bundleClient, type BundleFile } from './bundle.ts';
 import { bootData, configEntries } from './settings-view.ts';
 import { renderShell, SECURITY_HEADERS } from './shell.ts';
+import { sourcePath } from '../source-path.ts';
 
 export interface WebDeps {
   ctx: AppContext;
@@ -18,7 +18,7 @@ export interface WebDeps {
 
 export const UI_PREFIX = '/ui';
 
-const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+const ASSETS_DIR = sourcePath('web', 'assets');
 
 interface Assets {
   entry: string;

@@ -22,8 +22,13 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, NEWSDESK_LOG_LEVEL: 'info', NEWSDESK_PORT: '0', ...env };
 }
 
-export function spawnCli(args: string[], env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+/** `entry`: node arguments before the CLI's own (default: the TypeScript entry through tsx). */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string>,
+  entry: string[] = ['--import', 'tsx', 'src/cli/index.ts'],
+): ServiceProcess {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
