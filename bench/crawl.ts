@@ -4,7 +4,7 @@
 // service's CPU time and peak RSS come from /proc. Next to it, in the same run, a naive crawler in this
 // process: one source after the other, fetch + parse + insert. Options: --sources=1000 --ports=500
 // --latency=20 --baseline=1000 --json. The machine is shared: quote medians of several runs.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { Agent, request } from 'undici';
 import { decodeBody } from '../src/crawl/fetch/charset.ts';
 import { parseFeedText } from '../src/crawl/parse/feed.ts';
 import type { FeedServerConfig, FeedServerReady } from './crawl-feed-server.ts';
-import { npmStartCommand } from './start-command.ts';
+import { startNpmService } from './start-command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
@@ -134,47 +134,21 @@ interface Service {
 
 /** The service as `npm start` runs it (the script from package.json), on a free port. */
 async function startService(dataDir: string): Promise<Service> {
-  const command = npmStartCommand();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NEWSDESK_')));
-  const child = spawn('sh', ['-c', `exec ${command}`], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${env.PATH ?? ''}`,
-      NEWSDESK_DATA_DIR: dataDir,
-      NEWSDESK_PORT: '0',
-      NEWSDESK_LOG_LEVEL: 'info',
-      NEWSDESK_SCHEDULER: 'false',
-      NEWSDESK_CRAWL_ALLOW_PRIVATE: '127.0.0.1',
-      // Feed text only: the article pages of corpus entries are not served.
-      NEWSDESK_CRAWL_FULLTEXT_MIN_CHARS: '0',
-      ...SERVICE_ENV,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
+  const svc = await startNpmService(dataDir, {
+    NEWSDESK_SCHEDULER: 'false',
+    NEWSDESK_CRAWL_ALLOW_PRIVATE: '127.0.0.1',
+    // Feed text only: the article pages of corpus entries are not served.
+    NEWSDESK_CRAWL_FULLTEXT_MIN_CHARS: '0',
+    ...SERVICE_ENV,
   });
-  const exited = new Promise((r) => child.once('exit', r));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const m = /"address":"([^"]+)"/.exec(buf);
-      if (m) resolve(m[1]);
-      if (buf.length > 1e6) buf = buf.slice(-1e4);
-    });
-    child.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
-  });
-  child.stdout!.resume();
+  const url = svc.url;
   // The pid of the node process that runs the tasks (npm start may go through a launcher process).
   const probe = await api<{ executionId: string }>(url, 'POST', '/api/tasks/diagnostics.noop/run', {});
   const noop = await waitExecution(url, probe.executionId);
   return {
     url,
     pid: noop.pid!,
-    async stop() {
-      process.kill(-child.pid!, 'SIGTERM');
-      await exited;
-    },
+    stop: svc.stop,
   };
 }
 

@@ -11,9 +11,8 @@ import { Pool } from 'undici';
 import { loadConfig } from '../src/config/config.ts';
 import { buildHttpApp } from '../src/http/app.ts';
 import { createApp, type App } from '../src/main.ts';
-import { npmStartCommand } from './start-command.ts';
+import { startNpmService } from './start-command.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const N_LATENCY = Number(args.get('latency') ?? 500);
 const N_HTTP = Number(args.get('http') ?? 300);
@@ -168,43 +167,18 @@ async function cronLateness(app: App): Promise<{ endToEnd: number[]; schedulerLa
  * script from package.json, with NEWSDESK_PORT=0); read from the service's own /metrics.
  */
 async function idleServiceRss(dataDir: string): Promise<{ rssMb: number; startMs: number; command: string }> {
-  const command = npmStartCommand();
-  const t0 = now();
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NEWSDESK_')));
-  const child = spawn('sh', ['-c', `exec ${command}`], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${env.PATH ?? ''}`,
-      NEWSDESK_DATA_DIR: dataDir,
-      NEWSDESK_PORT: '0',
-      NEWSDESK_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true, // its own process group: the launcher and the service stop together
-  });
-  const exited = new Promise((r) => child.once('exit', r));
+  const svc = await startNpmService(dataDir);
+  const { command, startMs } = svc;
   try {
-    const address = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      child.stdout!.on('data', (c: Buffer) => {
-        buf += c.toString();
-        const m = /"address":"([^"]+)"/.exec(buf);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
-    });
-    const startMs = now() - t0;
     await new Promise((r) => setTimeout(r, 3000));
-    const pool = new Pool(address);
+    const pool = new Pool(svc.url);
     const res = await pool.request({ path: '/metrics', method: 'GET' });
     const text = await res.body.text();
     await pool.close();
     const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
     return { rssMb: rss / 1024 / 1024, startMs, command };
   } finally {
-    process.kill(-child.pid!, 'SIGTERM');
-    await exited;
+    await svc.stop();
   }
 }
 

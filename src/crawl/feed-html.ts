@@ -1,39 +1,13 @@
-// Feed entry HTML to stored form in one streaming pass: allowlisted tags and attributes only (the same
-// lists as extract/sanitize.ts), URLs made absolute with http(s)/mailto (and data: images) only, every
+// Feed entry HTML to stored form in one streaming pass: allowlisted tags and attributes only (the lists
+// of extract/html-allowlist.ts), URLs made absolute with http(s)/mailto (and data: images) only, every
 // text and attribute re-escaped, plus the plain text (one line per block). Built for the crawl's hot path:
 // a feed of 20 entries costs a fraction of the general-purpose sanitiser. Output is constructed from the
 // allowlists, never copied from the input, so nothing outside them can pass.
 import { Parser } from 'htmlparser2';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT } from './extract/html-allowlist.ts';
 
-const ALLOWED = new Set(
-  (
-    'p br hr h1 h2 h3 h4 h5 h6 blockquote pre code ul ol li dl dt dd strong b em i u s sub sup small mark q ' +
-    'cite abbr time span div a img figure figcaption picture table thead tbody tfoot tr th td caption article ' +
-    'section header footer aside'
-  ).split(' '),
-);
-const ATTRIBUTES: Record<string, readonly string[]> = {
-  a: ['href', 'title'],
-  img: ['src', 'alt', 'title', 'width', 'height'],
-  time: ['datetime'],
-  td: ['colspan', 'rowspan'],
-  th: ['colspan', 'rowspan'],
-  abbr: ['title'],
-};
-/** Dropped with everything inside them. */
-const DROP = new Set([
-  'script',
-  'style',
-  'textarea',
-  'option',
-  'noscript',
-  'iframe',
-  'object',
-  'embed',
-  'template',
-  'svg',
-  'math',
-]);
+const ALLOWED = new Set(ALLOWED_TAGS);
+const DROP = new Set(DROPPED_WITH_CONTENT);
 const VOID = new Set([
   'br',
   'hr',
@@ -113,7 +87,7 @@ export function cleanFeedHtml(input: string, baseUrl?: string): CleanHtml {
         if (BLOCK.has(name)) flush();
         if (!ALLOWED.has(name)) return;
         let attrs = '';
-        for (const key of ATTRIBUTES[name] ?? []) {
+        for (const key of ALLOWED_ATTRIBUTES[name] ?? []) {
           let value = attribs[key];
           if (value === undefined) continue;
           if (key === 'href' || key === 'src') {
