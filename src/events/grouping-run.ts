@@ -1,5 +1,6 @@
 // One incremental grouping run: load the window's saved state, place the enriched articles not grouped yet
 // (in time order, batch by batch), and save each batch's placements, event changes and merges.
+import { yieldToEventLoop } from '../event-loop.ts';
 import type { Logger } from 'pino';
 import type { ArticleSignature, EventsRepo, GroupableArticle, StoredEvent } from '../store/events-types.ts';
 import type { SettingsRepo } from '../store/types.ts';
@@ -11,7 +12,7 @@ import { DEFAULT_WINDOW_MS, type GroupingOptions } from './options.ts';
 
 /** Settings key: the instant the grouping window was last advanced to (epoch ms). */
 export const GROUPING_NOW_KEY = 'events.grouping_now';
-const DEFAULT_BATCH = 500;
+const DEFAULT_BATCH = 100;
 
 export interface GroupingRunDeps {
   events: EventsRepo;
@@ -171,6 +172,8 @@ export async function runEventGrouping(
     opts.onBatch?.(result.articles, n);
     // Nothing written means nothing will change on the next read: stop rather than loop.
     if (signatures.length === 0 || batch.length < batchSize) break;
+    // Grouping is CPU work and SQLite answers at once: let the API and heartbeats in between batches.
+    await yieldToEventLoop();
     batch = await deps.events.pendingArticles({ since, limit: batchSize });
   }
   return { ...result, eventsCreated: created.size, eventsExtended: extended.size, eventsMerged: merged };
