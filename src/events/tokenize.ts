@@ -149,13 +149,18 @@ function fold(code: number): number {
  * as bigrams. Equals `tokenize(...).map(tokenHash)` for CJK text; Latin words are not stemmed, which only
  * matters to the body signature that uses this.
  */
-export function scanTokenHashes(text: string, options: TokenizeOptions = {}): Uint32Array {
+export function scanTokenHashes(
+  text: string,
+  options: TokenizeOptions = {},
+  /** Written into (and a view of it returned) when it holds text.length values: no allocation per call. */
+  scratch?: Uint32Array,
+): Uint32Array {
   if ((options.cjk ?? 'bigram') !== 'bigram') return Uint32Array.from(tokenize(text, options), hashText);
   if (!text) return new Uint32Array(0);
   stopwordHashes ??= new Set([...englishStopwords].map((w) => hashString(w) & KEY_MASK));
   const stops = stopwordHashes;
   const n = text.length;
-  const out = new Uint32Array(n);
+  const out = scratch && scratch.length >= n ? scratch : new Uint32Array(n);
   let count = 0;
   let i = 0;
   let c = n > 0 ? fold(text.charCodeAt(0)) : 0;
