@@ -300,11 +300,11 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
     expect(maxActive).toBe(1);
   });
 
-  // BullMQ keeps one queue per task, so its worker may already hold a bulk job while another task blocks the
-  // process slot; priority there is ordering within a task queue only (see engines/bullmq/README.md).
-  it.skipIf(factory.name === 'bullmq')('a manual run goes ahead of queued bulk work', async () => {
+  it('a manual run goes ahead of queued bulk work', async () => {
     const order: string[] = [];
-    registry.register(defineTask({ name: 't.blocker', payload: z.object({}), handler: () => sleep(150) }));
+    let unblock!: () => void;
+    const blocked = new Promise<void>((resolve) => (unblock = resolve));
+    registry.register(defineTask({ name: 't.blocker', payload: z.object({}), handler: () => blocked }));
     registry.register(
       defineTask({
         name: 't.work',
@@ -317,9 +317,12 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
       }),
     );
     const engine = await start({ concurrency: 1 });
-    await engine.enqueue('t.blocker', {}, { trigger: 'schedule' });
+    const blocker = await engine.enqueue('t.blocker', {}, { trigger: 'schedule' });
+    // The only slot is taken before any work is queued: everything below waits behind the blocker.
+    await waitForStatus(store, blocker.execution.id, ['running']);
     for (let i = 0; i < 3; i++) await engine.enqueue('t.work', { tag: `bulk${i}` }, { trigger: 'chain' });
     await engine.enqueue('t.work', { tag: 'manual' }, { trigger: 'manual' });
+    unblock();
     await waitFor(() => order.length === 4, 5_000, 'all work');
     expect(order[0]).toBe('manual');
   });
