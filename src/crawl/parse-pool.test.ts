@@ -76,6 +76,33 @@ describe('WorkerFeedParser', () => {
     }
   }, 90_000);
 
+  it('fails the build of a feed whose thread died, and parses the next one on a new thread', async () => {
+    const pool2 = new WorkerFeedParser({ threads: 1 });
+    try {
+      const job = {
+        bytes: new TextEncoder().encode(rss),
+        finalUrl: 'http://a.example/feed',
+        timeZone: 'UTC',
+        maxFetchDays: 0,
+        now: Date.UTC(2024, 2, 5),
+      };
+      const handle = await pool2.parse(job);
+      await pool2.threads[0].terminate();
+      const options = {
+        sourceUrl: 'http://a.example/feed',
+        useDescriptionAsSummary: false,
+        fullText: false,
+        fullTextMinChars: 0,
+      };
+      await expect(handle.build([0], options)).rejects.toThrow(/exited/);
+      const again = await pool2.parse(job);
+      expect(await again.build([0], options)).toHaveLength(1);
+      expect(pool2.counts.inline).toBe(0);
+    } finally {
+      await pool2.close();
+    }
+  }, 90_000);
+
   it('refuses work once closed', async () => {
     await pool.close();
     await expect(

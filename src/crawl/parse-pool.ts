@@ -46,6 +46,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** Set when the thread errored or exited: calls to it fail at once instead of waiting forever. */
+  lost?: Error;
   pending: Map<number, Pending>;
 }
 
@@ -126,6 +128,11 @@ export class WorkerFeedParser implements FeedParser {
     await Promise.race(this.#slots.map((s) => (s.ready ? Promise.resolve() : this.#whenReady(s))));
   }
 
+  /** The live threads (diagnostics and tests). */
+  get threads(): readonly Worker[] {
+    return this.#slots.map((s) => s.worker);
+  }
+
   get readyThreads(): number {
     return this.#slots.filter((s) => s.ready).length;
   }
@@ -168,6 +175,7 @@ export class WorkerFeedParser implements FeedParser {
       else p.resolve(msg.result);
     });
     const fail = (err: Error) => {
+      slot.lost ??= err;
       const i = this.#slots.indexOf(slot);
       if (i >= 0) this.#slots.splice(i, 1);
       this.#warming = undefined;
@@ -193,6 +201,7 @@ export class WorkerFeedParser implements FeedParser {
 
   #call<T>(slot: Slot, message: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<T> {
     const id = this.#nextId++;
+    if (slot.lost) return Promise.reject(slot.lost);
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ id, ...message }, transfer ?? []);
