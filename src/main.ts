@@ -51,7 +51,9 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   const capture = new ExecutionLogCapture();
   const logger = opts.logger ?? createLogger({ level: config.logLevel, capture });
   const store = await openStore(
-    config.database.kind === 'sqlite' ? { kind: 'sqlite', file: config.database.file } : { kind: 'postgres', url: config.database.url },
+    config.database.kind === 'sqlite'
+      ? { kind: 'sqlite', file: config.database.file }
+      : { kind: 'postgres', url: config.database.url },
   );
   try {
     await store.migrate();
@@ -91,7 +93,9 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
     onChange: () => scheduler?.refresh(),
   });
   const cleanup = new CleanupSteps();
-  registry.register(maintenanceCleanupTask({ store, steps: cleanup, retentionDays: config.executionRetentionDays }));
+  registry.register(
+    maintenanceCleanupTask({ store, steps: cleanup, retentionDays: config.executionRetentionDays }),
+  );
   registry.register(noopTask);
   registry.register(sleepTask);
   const defaultSchedules: ScheduleInput[] = [maintenanceDefaultSchedule];
@@ -145,7 +149,13 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
       if (opts.seedSchedules !== false) await seedSchedules(app, defaultSchedules);
       await engine.start();
       if (runsScheduler(role, config)) {
-        scheduler = new Scheduler({ store, engine, logger, clock: opts.clock, refreshMs: config.scheduler.refreshMs });
+        scheduler = new Scheduler({
+          store,
+          engine,
+          logger,
+          clock: opts.clock,
+          refreshMs: config.scheduler.refreshMs,
+        });
         await scheduler.start();
       }
     },

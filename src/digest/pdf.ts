@@ -153,7 +153,9 @@ export class PdfRenderer {
     this.profileDir = profileDir;
     let context: BrowserContext;
     try {
-      context = await (await loadChromium()).launchPersistentContext(profileDir, {
+      context = await (
+        await loadChromium()
+      ).launchPersistentContext(profileDir, {
         executablePath: this.executablePath,
         headless: true,
         args: [...CHROMIUM_ARGS],

@@ -336,7 +336,7 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
       await s.executions.heartbeat([], 'me', now); // no-op
     });
 
-    it('release puts an owner\'s claimed executions back in the queue', async () => {
+    it("release puts an owner's claimed executions back in the queue", async () => {
       const s = await fresh();
       const now = Date.now();
       await s.executions.create(exec('rel', { createdAt: now - 100 }));

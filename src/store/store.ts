@@ -35,4 +35,8 @@ export interface Store {
 
 export type StoreOptions =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; /** Use this schema (created if missing), e.g. per test run. */ schema?: string };
+  | {
+      kind: 'postgres';
+      url: string;
+      /** Use this schema (created if missing), e.g. per test run. */ schema?: string;
+    };

@@ -3,7 +3,8 @@ import type { SerializedError } from '../errors.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out' | 'skipped';
+export type ExecutionStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out' | 'skipped';
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
   'succeeded',
   'failed',
@@ -129,8 +130,7 @@ export interface TaskStatusStats {
 
 /** Result of an overlap-aware insert: either the new record, or the active one that blocked it. */
 export type CreateOutcome =
-  | { created: Execution; blockedBy?: undefined }
-  | { created?: undefined; blockedBy: Execution };
+  { created: Execution; blockedBy?: undefined } | { created?: undefined; blockedBy: Execution };
 
 export interface ExecutionsRepo {
   create(input: NewExecution): Promise<Execution>;

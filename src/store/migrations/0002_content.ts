@@ -38,7 +38,11 @@ export const contentMigration: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('sources_due_idx').on('sources').columns(['active', 'next_check_at']).execute();
+    await db.schema
+      .createIndex('sources_due_idx')
+      .on('sources')
+      .columns(['active', 'next_check_at'])
+      .execute();
 
     await db.schema
       .createTable('articles')
@@ -78,7 +82,12 @@ export const contentMigration: Migration = {
       .addColumn('enriched_at', 'bigint')
       .execute();
     // Dedup: one row per (source, canonical URL) and per (source, guid); cross-source copies link via duplicate_of.
-    await db.schema.createIndex('articles_source_url_uq').on('articles').columns(['source_id', 'canonical_url']).unique().execute();
+    await db.schema
+      .createIndex('articles_source_url_uq')
+      .on('articles')
+      .columns(['source_id', 'canonical_url'])
+      .unique()
+      .execute();
     await db.schema
       .createIndex('articles_source_guid_uq')
       .on('articles')
@@ -87,10 +96,22 @@ export const contentMigration: Migration = {
       .where(sql.ref('guid'), 'is not', null)
       .execute();
     await db.schema.createIndex('articles_canonical_idx').on('articles').column('canonical_url').execute();
-    await db.schema.createIndex('articles_fetched_idx').on('articles').columns(['fetched_at', 'id']).execute();
+    await db.schema
+      .createIndex('articles_fetched_idx')
+      .on('articles')
+      .columns(['fetched_at', 'id'])
+      .execute();
     await db.schema.createIndex('articles_published_idx').on('articles').column('published_at').execute();
-    await db.schema.createIndex('articles_enrich_idx').on('articles').columns(['enrich_state', 'enrich_next_retry_at']).execute();
-    await db.schema.createIndex('articles_category_idx').on('articles').columns(['category', 'fetched_at']).execute();
+    await db.schema
+      .createIndex('articles_enrich_idx')
+      .on('articles')
+      .columns(['enrich_state', 'enrich_next_retry_at'])
+      .execute();
+    await db.schema
+      .createIndex('articles_category_idx')
+      .on('articles')
+      .columns(['category', 'fetched_at'])
+      .execute();
     await db.schema.createIndex('articles_event_idx').on('articles').column('event_id').execute();
   },
   async down(db: Kysely<any>): Promise<void> {

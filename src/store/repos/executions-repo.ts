@@ -102,11 +102,17 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     const rows = inputs.map((input) => newExecutionRow(input, now));
     const run = async (db: Db) => {
       for (let i = 0; i < rows.length; i += MANY_CHUNK) {
-        await db.insertInto('executions').values(rows.slice(i, i + MANY_CHUNK)).execute();
+        await db
+          .insertInto('executions')
+          .values(rows.slice(i, i + MANY_CHUNK))
+          .execute();
       }
     };
     await conflictOnUnique(
-      () => (rows.length > MANY_CHUNK && this.#dialect === 'postgres' ? this.#db.transaction().execute(run) : run(this.#db)),
+      () =>
+        rows.length > MANY_CHUNK && this.#dialect === 'postgres'
+          ? this.#db.transaction().execute(run)
+          : run(this.#db),
       `one of ${rows.length} executions conflicts with an existing record`,
       { count: rows.length },
     );
@@ -274,7 +280,14 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     if (ids.length === 0) return;
     await this.#db
       .updateTable('executions')
-      .set({ status: 'queued', lease_owner: null, lease_expires_at: null, started_at: null, host: null, pid: null })
+      .set({
+        status: 'queued',
+        lease_owner: null,
+        lease_expires_at: null,
+        started_at: null,
+        host: null,
+        pid: null,
+      })
       .where('id', 'in', ids)
       .where('lease_owner', '=', owner)
       .where('status', '=', 'running')
@@ -377,7 +390,10 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
       const values = sql.join(
         items
           .slice(i, i + MANY_CHUNK)
-          .map((f) => sql`(${f.id}, ${f.status}, ${toJson(f.result)}, ${toJson(f.error)}, ${f.finishedAt}::bigint)`),
+          .map(
+            (f) =>
+              sql`(${f.id}, ${f.status}, ${toJson(f.result)}, ${toJson(f.error)}, ${f.finishedAt}::bigint)`,
+          ),
       );
       const res = await sql<ExecutionRow>`UPDATE executions AS e
         SET status = v.status, result = v.result, error = v.error, finished_at = v.finished_at,
