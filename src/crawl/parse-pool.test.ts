@@ -10,6 +10,15 @@ const rss = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><
 <item><title>Old</title><link>http://a.example/2</link><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
 </channel></rss>`;
 
+/** The sample feed with every entry counted as recent. */
+const everyEntryJob = () => ({
+  bytes: new TextEncoder().encode(rss),
+  finalUrl: 'http://a.example/feed',
+  timeZone: 'UTC',
+  maxFetchDays: 0,
+  now: Date.UTC(2024, 2, 5),
+});
+
 describe('WorkerFeedParser', () => {
   const pool = new WorkerFeedParser({ threads: 2 });
   afterAll(() => pool.close());
@@ -58,13 +67,7 @@ describe('WorkerFeedParser', () => {
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      const job = {
-        bytes: new TextEncoder().encode(rss),
-        finalUrl: 'http://a.example/feed',
-        timeZone: 'UTC',
-        maxFetchDays: 0,
-        now: Date.UTC(2024, 2, 5),
-      };
+      const job = everyEntryJob();
       const handles = await Promise.all(Array.from({ length: 30 }, () => cold.parse(job)));
       for (const h of handles) h.release();
       expect(handles.every((h) => h.summary.total === 2)).toBe(true);
@@ -79,13 +82,7 @@ describe('WorkerFeedParser', () => {
   it('fails the build of a feed whose thread died, and parses the next one on a new thread', async () => {
     const pool2 = new WorkerFeedParser({ threads: 1 });
     try {
-      const job = {
-        bytes: new TextEncoder().encode(rss),
-        finalUrl: 'http://a.example/feed',
-        timeZone: 'UTC',
-        maxFetchDays: 0,
-        now: Date.UTC(2024, 2, 5),
-      };
+      const job = everyEntryJob();
       const handle = await pool2.parse(job);
       await pool2.threads[0].terminate();
       const options = {
