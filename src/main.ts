@@ -123,7 +123,10 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   defaultSchedules.push(...digest.defaultSchedules);
   const enrich = registerEnrich({ config, logger, store, registry, cleanup });
   defaultSchedules.push(...enrich.defaultSchedules);
-  const events = registerEvents({ logger, store, registry });
+  const events = registerEvents(
+    { logger, store, registry },
+    { windowMs: config.raw.NEWSDESK_EVENTS_WINDOW_HOURS * 3_600_000 },
+  );
   defaultSchedules.push(...events.defaultSchedules);
 
   let started = false;

@@ -4,6 +4,7 @@ import { isValidTimeZone } from '../time.ts';
 import { CRAWL_SECRET_KEYS, crawlConfigSpec } from './crawl-spec.ts';
 import { digestConfigSpec } from './digest-spec.ts';
 import { ENRICH_SECRET_KEYS, enrichConfigSpec } from './enrich-spec.ts';
+import { eventsConfigSpec } from './events-spec.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -73,6 +74,7 @@ export const configSpec = {
   ...crawlConfigSpec,
   ...digestConfigSpec,
   ...enrichConfigSpec,
+  ...eventsConfigSpec,
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Spec = typeof configSpec;
