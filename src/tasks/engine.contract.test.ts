@@ -159,6 +159,38 @@ describe.each(engineFactories)('task engine contract: $name', (factory) => {
     expect(final.startedAt! - second.finishedAt!).toBeGreaterThanOrEqual(90);
   });
 
+  it('retries a failed schedule fire as an ordinary execution that names the fire it repeats', async () => {
+    let calls = 0;
+    registry.register(
+      defineTask({
+        name: 't.fire',
+        payload: z.object({}),
+        retry: { attempts: 2, backoffMs: 10, jitter: 0 },
+        async handler() {
+          if (++calls === 1) throw new Error('first attempt fails');
+        },
+      }),
+    );
+    const engine = await start();
+    const scheduledFor = Date.UTC(2026, 10, 30, 1, 0, 0);
+    const { execution } = await engine.enqueue(
+      't.fire',
+      {},
+      { trigger: 'schedule', scheduleId: 'sched-1', scheduledFor },
+    );
+    const retry = await waitFor(async () => {
+      const page = await store.executions.list({ task: 't.fire', status: 'succeeded' });
+      return page.items[0];
+    });
+    expect(retry).toMatchObject({
+      trigger: 'retry',
+      retryOf: execution.id,
+      scheduleId: 'sched-1',
+      scheduledFor,
+    });
+    expect((await store.executions.get(execution.id))?.status).toBe('failed');
+  });
+
   it('stops retrying on PermanentFailure', async () => {
     registry.register(
       defineTask({

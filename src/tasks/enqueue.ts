@@ -57,9 +57,12 @@ export async function createExecution(
   return { execution: skipped, skipped: true };
 }
 
-/** Schedule fires are unique per (schedule, fire time); a duplicate means another process fired it. */
+/**
+ * Schedule fires are unique per (schedule, fire time); a duplicate means another process fired it. Retries of
+ * a fire carry its time too, for the audit trail, and are ordinary inserts.
+ */
 async function insertOnce(store: Store, record: NewExecution) {
-  if (record.scheduleId && record.scheduledFor != null) {
+  if (record.trigger === 'schedule' && record.scheduleId && record.scheduledFor != null) {
     const created = await store.executions.createScheduledFire(record);
     if (!created)
       throw new ConflictError(

@@ -208,7 +208,9 @@ export async function scheduleRetry(
     triggeredBy: failed.triggeredBy,
     retryOf: failed.id,
     parentId: failed.parentId,
+    // The audit trail of a schedule fire: its retries name the fire they repeat.
     scheduleId: failed.scheduleId,
+    scheduledFor: failed.scheduledFor ?? undefined,
     attempt: failed.attempt + 1,
     priority: failed.priority,
     delayMs,
