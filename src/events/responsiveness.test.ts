@@ -2,6 +2,7 @@
 // hand the event loop back between batches, or the API stalls for the whole run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { longestStallDuring } from '../../test/helpers/event-loop-stall.ts';
 import { seedContent } from '../store/testing-content.ts';
 import { HOUR, loadFixtures } from './testdata/fixtures.ts';
 import { runGroupTask, seedArticle } from './testdata/seed-articles.ts';
@@ -32,25 +33,17 @@ describe('event grouping of many articles', () => {
           contentText: `${copy} ${f.text ?? ''} ${copy}`,
         })),
       });
-    let last = performance.now();
-    let longestGap = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longestGap = Math.max(longestGap, now - last);
-      last = now;
-    }, 5);
     const started = performance.now();
-    try {
+    const { stallMs } = await longestStallDuring(async () => {
       const e = await runGroupTask(t);
       expect(e.status, JSON.stringify(e.error)).toBe('succeeded');
       expect((e.result as { articles: number }).articles).toBe(fixtures.length * COPIES);
-    } finally {
-      clearInterval(ticker);
-    }
+    });
     const tookMs = performance.now() - started;
     console.log(
-      `events.group: ${fixtures.length * COPIES} articles in ${tookMs.toFixed(0)} ms, longest stall ${longestGap.toFixed(0)} ms`,
+      `events.group: ${fixtures.length * COPIES} articles in ${tookMs.toFixed(0)} ms, longest stall ${stallMs.toFixed(0)} ms`,
     );
-    expect(longestGap).toBeLessThan(300);
+    // Batches of 100 take ~25 ms; the allowance covers a busy shared machine, not a whole run.
+    expect(stallMs).toBeLessThan(400);
   }, 120_000);
 });
