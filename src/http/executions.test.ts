@@ -52,6 +52,7 @@ describe('executions API', () => {
   it('rejects bad filters with 400 naming the parameter', async () => {
     for (const [query, field] of [
       ['status=done', 'status'],
+      ['status=,', 'status'],
       ['trigger=cron', 'trigger'],
       ['from=yesterday', 'from'],
       ['limit=0', 'limit'],

@@ -112,3 +112,38 @@ export const idParams = z.object({ id: z.string().min(1) });
 export function queryInt(min: number, max: number) {
   return z.coerce.number().int().min(min).max(max);
 }
+
+/** A query value: an ISO-8601 date-time, as epoch ms. */
+export const isoInstant = z
+  .string()
+  .transform((value, ctx) => {
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'not an ISO-8601 date-time, e.g. 2026-11-29T08:00:00+08:00' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .describe('ISO-8601 date-time');
+
+/** A query value: one or more of `values`, comma-separated; an unknown or empty value is named in a 400. */
+export function commaSeparated<const T extends string>(values: readonly T[], noun: string) {
+  return z
+    .string()
+    .transform((value, ctx) => {
+      const parts = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
+      if (bad.length || parts.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown ${noun} ${bad.join(', ')} (one of ${values.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return parts as T[];
+    })
+    .describe(`Comma-separated ${noun}s: ${values.join(', ')}`);
+}

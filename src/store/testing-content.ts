@@ -5,6 +5,7 @@ import { newId } from './ids.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import type { Database } from './schema.ts';
 import type { ArticlesTable, SourcesTable } from './schema-content.ts';
+import { NEW_SOURCE_STATE } from './repos/sources-repo.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
 import type { StoreOptions } from './store.ts';
 
@@ -67,22 +68,7 @@ function sourceRow(s: SeedSource, now: number): SourcesTable {
     selectors: null,
     headers: null,
     proxy: null,
-    etag: null,
-    last_modified: null,
-    last_fetch_at: null,
-    last_success_at: null,
-    last_status: null,
-    last_message: null,
-    last_error_code: null,
-    consecutive_failures: 0,
-    first_failure_at: null,
-    next_check_at: null,
-    disabled_reason: null,
-    pending_redirect_url: null,
-    pending_redirect_count: 0,
-    items_found: 0,
-    items_new: 0,
-    entries_per_week: null,
+    ...NEW_SOURCE_STATE,
     created_at: s.createdAt ?? now,
     updated_at: s.createdAt ?? now,
   };

@@ -4,9 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.ts';
 import type { ArticleSummary } from '../../store/crawl-types.ts';
-import type { EnrichmentState } from '../../store/content-types.ts';
 import type { RouteDeps } from '../deps.ts';
-import { errors, idParams, queryInt } from '../schemas.ts';
+import { commaSeparated, errors, idParams, isoInstant, queryInt } from '../schemas.ts';
 import { iso } from '../views.ts';
 
 const isoTime = z.string().describe('ISO-8601 with the offset of the configured time zone');
@@ -23,42 +22,13 @@ const idList = z
   .refine((ids) => ids.length > 0 && ids.length <= 500, { message: 'give 1 to 500 comma-separated ids' })
   .describe('Comma-separated source ids');
 
-const stateList = z
-  .string()
-  .transform((value, ctx) => {
-    const parts = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const bad = parts.filter((p) => !(STATES as readonly string[]).includes(p));
-    if (bad.length || parts.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown state ${bad.join(', ')} (one of ${STATES.join(', ')})`,
-      });
-      return z.NEVER;
-    }
-    return parts as EnrichmentState[];
-  })
-  .describe(`Comma-separated enrichment states: ${STATES.join(', ')}`);
-
-const instant = z
-  .string()
-  .transform((value, ctx) => {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'not an ISO-8601 date-time, e.g. 2026-11-29T08:00:00+08:00' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .describe('ISO-8601 date-time');
+const stateList = commaSeparated(STATES, 'enrichment state');
 
 const listQuery = z.object({
   sourceId: idList.optional().describe('Only these sources (comma-separated ids)'),
   excludeSourceId: idList.optional().describe('Leave out these sources (comma-separated ids)'),
-  since: instant.optional().describe('Fetched at or after'),
-  until: instant.optional().describe('Fetched before'),
+  since: isoInstant.optional().describe('Fetched at or after'),
+  until: isoInstant.optional().describe('Fetched before'),
   sinceLastDigest: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

@@ -2,13 +2,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.ts';
-import type { ExecutionStatus } from '../../store/types.ts';
 import type { RouteDeps } from '../deps.ts';
 import {
+  commaSeparated,
   errors,
   executionSchema,
   executionStatusSchema,
   idParams,
+  isoInstant,
   queryInt,
   triggerSchema,
 } from '../schemas.ts';
@@ -16,44 +17,15 @@ import { executionView, iso } from '../views.ts';
 
 const STATUSES = executionStatusSchema.options;
 
-const statusList = z
-  .string()
-  .transform((value, ctx) => {
-    const parts = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const bad = parts.filter((p) => !STATUSES.includes(p as ExecutionStatus));
-    if (bad.length) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown status ${bad.join(', ')} (one of ${STATUSES.join(', ')})`,
-      });
-      return z.NEVER;
-    }
-    return parts as ExecutionStatus[];
-  })
-  .describe(`Comma-separated statuses: ${STATUSES.join(', ')}`);
-
-const instant = z
-  .string()
-  .transform((value, ctx) => {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'not an ISO-8601 date-time, e.g. 2026-11-29T08:00:00+08:00' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .describe('ISO-8601 date-time');
+const statusList = commaSeparated(STATUSES, 'status');
 
 const listQuery = z.object({
   task: z.string().min(1).optional(),
   status: statusList.optional(),
   trigger: triggerSchema.optional(),
   scheduleId: z.string().min(1).optional(),
-  from: instant.optional().describe('Created at or after (ISO-8601)'),
-  to: instant.optional().describe('Created before (ISO-8601)'),
+  from: isoInstant.optional().describe('Created at or after (ISO-8601)'),
+  to: isoInstant.optional().describe('Created before (ISO-8601)'),
   limit: queryInt(1, 500).default(50),
   offset: queryInt(0, Number.MAX_SAFE_INTEGER).default(0),
 });

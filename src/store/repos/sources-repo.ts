@@ -151,6 +151,26 @@ function runRow(run: NewCrawlRun): CrawlRunsTable {
 
 const urlTaken = (url: string) => [`a source with URL ${url} already exists`, { field: 'url', url }] as const;
 
+/** The crawl-state columns of a source that was never crawled. */
+export const NEW_SOURCE_STATE = {
+  etag: null,
+  last_modified: null,
+  last_fetch_at: null,
+  last_success_at: null,
+  last_status: null,
+  last_message: null,
+  last_error_code: null,
+  consecutive_failures: 0,
+  first_failure_at: null,
+  next_check_at: null,
+  disabled_reason: null,
+  pending_redirect_url: null,
+  pending_redirect_count: 0,
+  items_found: 0,
+  items_new: 0,
+  entries_per_week: null,
+} as const satisfies Partial<SourcesTable>;
+
 export class SqlSourcesRepo implements SourcesRepo {
   readonly #db: Db;
 
@@ -174,22 +194,7 @@ export class SqlSourcesRepo implements SourcesRepo {
       selectors: toJson(input.selectors ?? null),
       headers: toJson(input.headers ?? null),
       proxy: input.proxy ?? null,
-      etag: null,
-      last_modified: null,
-      last_fetch_at: null,
-      last_success_at: null,
-      last_status: null,
-      last_message: null,
-      last_error_code: null,
-      consecutive_failures: 0,
-      first_failure_at: null,
-      next_check_at: null,
-      disabled_reason: null,
-      pending_redirect_url: null,
-      pending_redirect_count: 0,
-      items_found: 0,
-      items_new: 0,
-      entries_per_week: null,
+      ...NEW_SOURCE_STATE,
       created_at: now,
       updated_at: now,
     };
