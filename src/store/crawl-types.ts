@@ -110,18 +110,19 @@ export interface SourcesRepo {
 }
 
 /** An article as the crawler hands it over; enrichment starts pending. */
-export interface NewArticle {
-  url: string;
-  canonicalUrl: string;
-  guid: string | null;
-  title: string;
-  author: string | null;
-  feedSummary: string | null;
-  contentHtml: string | null;
-  contentText: string | null;
-  contentHash: string;
-  publishedAt: number | null;
-}
+export type NewArticle = Pick<
+  Article,
+  | 'url'
+  | 'canonicalUrl'
+  | 'guid'
+  | 'title'
+  | 'author'
+  | 'feedSummary'
+  | 'contentHtml'
+  | 'contentText'
+  | 'contentHash'
+  | 'publishedAt'
+>;
 
 export interface ArticleKeys {
   canonicalUrls: string[];
