@@ -76,6 +76,14 @@ export const executionSchema = z.object({
   durationMs: z.number().nullable(),
 });
 
+/** A page of executions, newest first. */
+export const executionPageSchema = z.object({
+  items: z.array(executionSchema),
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+});
+
 export const scheduleSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -6,6 +6,7 @@ import type { RouteDeps } from '../deps.ts';
 import {
   commaSeparated,
   errors,
+  executionPageSchema,
   executionSchema,
   executionStatusSchema,
   idParams,
@@ -74,12 +75,7 @@ export const executionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
         summary: 'Execution history, newest first',
         querystring: listQuery,
         response: {
-          200: z.object({
-            items: z.array(executionSchema),
-            total: z.number(),
-            limit: z.number(),
-            offset: z.number(),
-          }),
+          200: executionPageSchema,
           ...errors(400),
         },
       },

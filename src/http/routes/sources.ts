@@ -9,7 +9,7 @@ import type { Source } from '../../store/content-types.ts';
 import type { CrawlRun, NewSource } from '../../store/crawl-types.ts';
 import { callerOf } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { enqueueResponseSchema, errors, executionSchema, idParams, queryInt } from '../schemas.ts';
+import { enqueueResponseSchema, errors, executionPageSchema, idParams, queryInt } from '../schemas.ts';
 import { enqueueView, executionView, iso } from '../views.ts';
 
 const isoTime = z.string().describe('ISO-8601 with the offset of the configured time zone');
@@ -411,12 +411,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { ctx 
         summary: 'Crawl executions (crawl.sources and crawl.source), newest first',
         querystring: z.object(pageQuery),
         response: {
-          200: z.object({
-            items: z.array(executionSchema),
-            total: z.number(),
-            limit: z.number(),
-            offset: z.number(),
-          }),
+          200: executionPageSchema,
           ...errors(400),
         },
       },
