@@ -67,17 +67,9 @@ export interface EventSourceRef {
   name: string;
 }
 
-export interface EventListItem {
-  id: string;
-  label: string;
-  category: string | null;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  articleCount: number;
-  sourceCount: number;
-  cves: string[];
+export type EventListItem = Omit<StoredEvent, 'mergedInto' | 'state' | 'createdAt' | 'updatedAt'> & {
   sources: EventSourceRef[];
-}
+};
 
 export interface EventMemberView {
   articleId: string;
