@@ -11,7 +11,7 @@ import { selection } from '../selection.ts';
 import type { ArticleDetail, EnqueueResult } from '../types.ts';
 import { badge, busy, card, empty, kv, notice, pageHeader, toast } from '../ui/components.ts';
 import { watchExecution } from '../watch.ts';
-import { summaryOrigin } from './news.ts';
+import { summaryOriginBadge } from './news.ts';
 import { usd } from './settings-llm.ts';
 
 function body(a: ArticleDetail): HTMLElement {
@@ -45,7 +45,6 @@ export async function articlePage(ctx: PageContext): Promise<void> {
   const title = a.titleZh ?? a.title;
   ctx.setTitle(title);
   const e = a.enrichment;
-  const origin = summaryOrigin(a);
 
   const selectButton: HTMLButtonElement = h('button', { type: 'button', class: 'btn', id: 'article-select' });
   const syncSelect = () => {
@@ -135,18 +134,7 @@ export async function articlePage(ctx: PageContext): Promise<void> {
               t('news.originalLink'),
             ),
           ),
-          h(
-            'h2',
-            null,
-            t('article.summary'),
-            origin
-              ? h(
-                  'span',
-                  { class: ['summary-origin', `origin-${origin}`] },
-                  t(origin === 'generated' ? 'news.generated' : 'news.original'),
-                )
-              : null,
-          ),
+          h('h2', null, t('article.summary'), summaryOriginBadge(a)),
           h(
             'p',
             { class: 'article-summary', id: 'article-summary' },

@@ -34,9 +34,21 @@ async function usedArticleIds(since: string | null, signal: AbortSignal): Promis
   return new Set(digests.flatMap((d) => d.items.map((i) => i.articleId)));
 }
 
-export function summaryOrigin(a: Article): 'generated' | 'original' | null {
+function summaryOrigin(a: Article): 'generated' | 'original' | null {
   if (a.summary) return a.summarySource === 'feed' ? 'original' : 'generated';
   return a.feedSummary ? 'original' : null;
+}
+
+/** The mark saying whether the summary shown is the feed's own or generated (none without a summary). */
+export function summaryOriginBadge(a: Article): HTMLElement | null {
+  const origin = summaryOrigin(a);
+  return origin
+    ? h(
+        'span',
+        { class: ['summary-origin', `origin-${origin}`] },
+        t(origin === 'generated' ? 'news.generated' : 'news.original'),
+      )
+    : null;
 }
 
 export function articleCard(a: Article, events: Map<string, NewsEvent>, onToggle: () => void): HTMLElement {
@@ -51,7 +63,6 @@ export function articleCard(a: Article, events: Map<string, NewsEvent>, onToggle
     },
   });
   const event = a.eventId ? events.get(a.eventId) : undefined;
-  const origin = summaryOrigin(a);
   const summaryText = a.summary ?? a.feedSummary ?? '';
   const title = a.titleZh ?? a.title;
   const badges: Child[] = [
@@ -83,19 +94,7 @@ export function articleCard(a: Article, events: Map<string, NewsEvent>, onToggle
       h('h2', { class: 'news-title' }, h('a', { href: ui(`/news/${encodeURIComponent(a.id)}`) }, title)),
       a.titleZh && a.titleZh !== a.title ? h('p', { class: 'news-original muted small' }, a.title) : null,
       summaryText
-        ? h(
-            'p',
-            { class: 'news-summary' },
-            origin
-              ? h(
-                  'span',
-                  { class: ['summary-origin', `origin-${origin}`] },
-                  t(origin === 'generated' ? 'news.generated' : 'news.original'),
-                )
-              : null,
-            ' ',
-            summaryText,
-          )
+        ? h('p', { class: 'news-summary' }, summaryOriginBadge(a), ' ', summaryText)
         : h('p', { class: 'news-summary muted' }, t('news.noSummary')),
       h(
         'p',
