@@ -68,6 +68,15 @@ describe('dashboard: today’s news', () => {
     await h.screenshot(page, 'news', { viewport: true });
   });
 
+  it('marks a generated summary as such on the card and on the article page', async () => {
+    await h.open(page, '/news');
+    const card = page.locator('.news-card[data-id="hostile-1"]');
+    expect(await card.locator('.summary-origin').textContent()).toBe('生成摘要');
+    await h.open(page, '/news/hostile-1');
+    await page.waitForSelector('#article-summary');
+    expect(await page.locator('.summary-origin').textContent()).toBe('生成摘要');
+  });
+
   it('asks the API for everything but the unchecked categories in one request', async () => {
     const requests: string[] = [];
     const listen = (r: { url(): string }) => r.url().includes('/api/articles?') && requests.push(r.url());
