@@ -19,11 +19,10 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config/config.ts';
 import { createApp, type App } from '../src/main.ts';
-import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
-import { dropSchema, randomSchemaName, testDatabaseUrl } from '../src/store/testing.ts';
 import { dropRedisPrefix, randomRedisPrefix, testRedisUrl } from '../src/tasks/engines/bullmq/testing.ts';
 import type { TaskEngine } from '../src/tasks/types.ts';
+import { prepareCluster } from '../test/distributed/cluster-harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -163,28 +162,14 @@ interface CrawlResult {
 }
 
 async function benchNewsdeskBullmq(): Promise<{ results: Result[]; crawl: CrawlResult[] | string }> {
-  const baseUrl = await testDatabaseUrl();
-  const schema = randomSchemaName('bd');
-  const prefix = randomRedisPrefix('bd');
-  const redisUrl = testRedisUrl();
-  const setup = await openStore({ kind: 'postgres', url: baseUrl, schema });
-  await setup.migrate();
-  await setup.close();
-  const url = new URL(baseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-dist-api-'));
-  const env = {
-    NEWSDESK_QUEUE: 'bullmq',
-    NEWSDESK_REDIS_URL: redisUrl,
-    NEWSDESK_REDIS_PREFIX: prefix,
-    NEWSDESK_DATABASE_URL: url.toString(),
-    NEWSDESK_DATA_DIR: dataDir,
+  const cluster = await prepareCluster({
     NEWSDESK_LOG_LEVEL: 'error',
     NEWSDESK_CONCURRENCY: String(CONCURRENCY),
     // The crawl section's feeds live on this machine, on many ports.
     NEWSDESK_CRAWL_ALLOW_PRIVATE: '127.0.0.1',
     NEWSDESK_CRAWL_PER_HOST_DELAY_MS: '0',
-  };
+  });
+  const env = cluster.env;
   // The producer is an API process: this one (role api: enqueues, runs nothing).
   const app = await createApp(loadConfig(env), { role: 'api', seedSchedules: false });
   await app.start();
@@ -212,9 +197,7 @@ async function benchNewsdeskBullmq(): Promise<{ results: Result[]; crawl: CrawlR
     await Promise.all(workers.map((w) => w.stop()));
     await app.stop();
     await feeds?.close();
-    await dropSchema(baseUrl, schema);
-    await dropRedisPrefix(redisUrl, prefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    await cluster.destroy();
   }
   return {
     results,
