@@ -4,22 +4,14 @@ import { z } from 'zod';
 import { PermanentFailure, RetryAfter } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { storeFactories } from '../store/testing.ts';
-import type { Execution, ExecutionStatus } from '../store/types.ts';
+import { TERMINAL_STATUSES, type Execution } from '../store/types.ts';
 import { createTaskRegistry, defineTask } from './registry.ts';
 import { engineFactories } from './testing/engine-factories.ts';
-import { waitFor, waitForStatus } from './testing/wait.ts';
+import { sleep, waitFor, waitForStatus } from './testing/wait.ts';
 import type { EngineUnderTest } from './testing/engine-harness.ts';
 import type { ExecutionEvent, TaskRegistry } from './types.ts';
 
-const TERMINAL: ExecutionStatus[] = ['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped'];
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    });
-  });
+const TERMINAL = TERMINAL_STATUSES;
 
 describe.each(engineFactories)('task engine contract: $name', (factory) => {
   let store: Store & { destroy(): Promise<void> };

@@ -2,7 +2,7 @@
 // CLI. Live progress crosses processes, a cancel through the API stops a task on a worker, a SIGKILLed
 // worker's task completes on the other worker, and a per-second schedule runs each fire time exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Execution } from '../../src/store/types.ts';
+import { TERMINAL_STATUSES, type Execution } from '../../src/store/types.ts';
 import { waitFor, waitForStatus } from '../../src/tasks/testing/wait.ts';
 import {
   apiAddress,
@@ -17,7 +17,7 @@ import {
 
 const START_MS = 90_000; // three cold tsx processes on a busy 2-core machine
 const MIN_FIRES = 30;
-const TERMINAL = ['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped'] as const;
+const TERMINAL = TERMINAL_STATUSES;
 
 interface EnqueueReply {
   executionId: string;
@@ -75,7 +75,7 @@ describe('distributed cluster: 1 API + scheduler, 2 workers (bullmq)', () => {
       20_000,
     );
     expect((event.data as { executionId: string }).executionId).toBe(id);
-    const row = await waitForStatus(cluster.store, id, [...TERMINAL], 30_000);
+    const row = await waitForStatus(cluster.store, id, TERMINAL, 30_000);
     expect(row.status).toBe('succeeded');
     expect(workers.map((w) => w.pid)).toContain(row.pid);
   }, 60_000);
@@ -97,7 +97,7 @@ describe('distributed cluster: 1 API + scheduler, 2 workers (bullmq)', () => {
       {},
     );
     expect(reply.status).toBeLessThan(300);
-    const done = await waitForStatus(cluster.store, id, [...TERMINAL], 15_000);
+    const done = await waitForStatus(cluster.store, id, TERMINAL, 15_000);
     expect(done.status).toBe('cancelled');
     expect(done.error?.type).toBe('AbortError');
     // The worker aborted at once (pub/sub), not at the end of the task.
@@ -120,7 +120,7 @@ describe('distributed cluster: 1 API + scheduler, 2 workers (bullmq)', () => {
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toBeNull();
 
-    const interrupted = await waitForStatus(cluster.store, id, [...TERMINAL], 30_000);
+    const interrupted = await waitForStatus(cluster.store, id, TERMINAL, 30_000);
     expect(interrupted.status).toBe('failed');
     expect(interrupted.error?.type).toBe('interrupted');
     const retry = await waitFor(
@@ -133,7 +133,7 @@ describe('distributed cluster: 1 API + scheduler, 2 workers (bullmq)', () => {
     );
     expect(retry.trigger).toBe('recovery');
     expect(retry.attempt).toBe(2);
-    const finished = await waitForStatus(cluster.store, retry.id, [...TERMINAL], 40_000);
+    const finished = await waitForStatus(cluster.store, retry.id, TERMINAL, 40_000);
     expect(finished.status).toBe('succeeded');
     expect(finished.pid).toBe(survivor.pid);
     expect(finished.result).toEqual({ slept: 6000 });
@@ -156,9 +156,7 @@ describe('distributed cluster: 1 API + scheduler, 2 workers (bullmq)', () => {
       const all = await waitFor(
         async () => {
           const page = await fires();
-          return page.items.every((e) => TERMINAL.includes(e.status as (typeof TERMINAL)[number]))
-            ? page.items
-            : undefined;
+          return page.items.every((e) => TERMINAL.includes(e.status)) ? page.items : undefined;
         },
         30_000,
         'queued fires to finish',

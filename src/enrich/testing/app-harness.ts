@@ -2,10 +2,8 @@
 // end, read the rows back.
 import { seedContent } from '../../store/testing-content.ts';
 import type { StoreOptions } from '../../store/store.ts';
-import type { Execution } from '../../store/types.ts';
+import { TERMINAL_STATUSES, type Execution } from '../../store/types.ts';
 import { waitFor, type TestApp } from '../../../test/helpers/app.ts';
-
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped']);
 
 export function storeOptionsOf(t: TestApp): StoreOptions {
   const db = t.config.database;
@@ -44,7 +42,7 @@ export async function seedArticles(
 export async function finished(t: TestApp, executionId: string, timeoutMs = 20_000): Promise<Execution> {
   return waitFor(async () => {
     const e = await t.app.store.executions.get(executionId);
-    return e && TERMINAL.has(e.status) ? e : undefined;
+    return e && TERMINAL_STATUSES.includes(e.status) ? e : undefined;
   }, timeoutMs);
 }
 

@@ -19,7 +19,7 @@ export async function waitFor<T>(
 export function waitForStatus(
   store: Store,
   id: string,
-  statuses: ExecutionStatus[],
+  statuses: readonly ExecutionStatus[],
   timeoutMs = 10_000,
 ): Promise<Execution> {
   return waitFor(
@@ -30,4 +30,15 @@ export function waitForStatus(
     timeoutMs,
     `execution ${id} to reach ${statuses.join('|')}`,
   );
+}
+
+/** A timer for handlers in tests: resolves after `ms`, rejects with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    });
+  });
 }

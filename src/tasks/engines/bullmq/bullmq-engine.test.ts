@@ -8,22 +8,15 @@ import { ExecutionLogCapture } from '../../../logger.ts';
 import { createPostgresTestStore, type DisposableStore } from '../../../store/testing.ts';
 import { createTaskRegistry, defineTask } from '../../registry.ts';
 import { testLogger } from '../../testing/engine-harness.ts';
-import { waitFor, waitForStatus } from '../../testing/wait.ts';
+import { TERMINAL_STATUSES } from '../../../store/types.ts';
+import { sleep, waitFor, waitForStatus } from '../../testing/wait.ts';
 import type { ExecutionEvent, TaskRegistry } from '../../types.ts';
 import { BullmqEngine } from './bullmq-engine.ts';
 import { jobOptionsFor, queueNameFor } from './job-options.ts';
 import { closeRedisClient, createRedisClient } from './redis-connections.ts';
 import { dropRedisPrefix, randomRedisPrefix, testRedisUrl } from './testing.ts';
 
-const TERMINAL = ['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped'] as const;
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    });
-  });
+const TERMINAL = TERMINAL_STATUSES;
 
 describe('bullmq engine across processes', () => {
   let store: DisposableStore;
@@ -107,7 +100,7 @@ describe('bullmq engine across processes', () => {
     expect(worker.runningCount).toBe(1);
     const requested = Date.now();
     await api.cancel(long.id);
-    const done = await waitForStatus(store, long.id, [...TERMINAL]);
+    const done = await waitForStatus(store, long.id, TERMINAL);
     expect(done.status).toBe('cancelled');
     // Over pub/sub, not at the worker's next heartbeat (every leaseMs / 3 = 1.7 s).
     expect(Date.now() - requested).toBeLessThan(1_000);
@@ -148,7 +141,7 @@ describe('bullmq engine across processes', () => {
       await queue.close();
       await closeRedisClient(redis);
     }
-    const interrupted = await waitForStatus(store, orphan.id, [...TERMINAL]);
+    const interrupted = await waitForStatus(store, orphan.id, TERMINAL);
     expect(interrupted.status).toBe('failed');
     expect(interrupted.error?.type).toBe('interrupted');
     // Recorded by the job's new worker (the store sweep says "the process running it ...").
