@@ -190,14 +190,19 @@ async function newOnly<T extends { canonicalUrl: string; guid: string | null }>(
   );
 }
 
-async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: Journal): Promise<Fetched> {
-  const r = await deps.fetcher.fetch(source.url, {
+/** A source's own request settings and its validators for a conditional GET. */
+function conditionalRequest(source: Source, signal: AbortSignal | undefined) {
+  return {
     etag: source.etag ?? undefined,
     lastModified: source.lastModified ?? undefined,
     headers: source.headers ?? undefined,
     proxy: source.proxy ?? undefined,
-    signal: deps.signal,
-  });
+    signal,
+  };
+}
+
+async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: Journal): Promise<Fetched> {
+  const r = await deps.fetcher.fetch(source.url, conditionalRequest(source, deps.signal));
   const common = {
     status: r.status,
     etag: r.etag,
@@ -278,11 +283,7 @@ async function crawlListing(
     common = { status: 200, redirects: [] };
   } else {
     const res = await deps.fetcher.fetch(source.url, {
-      etag: source.etag ?? undefined,
-      lastModified: source.lastModified ?? undefined,
-      headers: source.headers ?? undefined,
-      proxy: source.proxy ?? undefined,
-      signal: deps.signal,
+      ...conditionalRequest(source, deps.signal),
       checkRobots: deps.settings.robots,
       accept: DEFAULT_PAGE_ACCEPT,
     });

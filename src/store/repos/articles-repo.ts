@@ -24,7 +24,7 @@ import { escapeLike } from './sources-repo.ts';
 type Db = Kysely<Database>;
 type ListQuery = SelectQueryBuilder<Database, 'articles', object>;
 
-/** Rows per INSERT (14 parameters each) and keys per IN list: well under every driver's limit. */
+/** Rows per INSERT (16 parameters each, PostgreSQL) and keys per IN list: well under every driver's limit. */
 const CHUNK = 200;
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
