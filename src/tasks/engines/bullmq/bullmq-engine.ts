@@ -50,7 +50,7 @@ export interface BullmqEngineOptions {
   runTasks?: boolean;
   /** After the gate has room again, how long idle workers stay paused (saves churn when saturated). */
   resumeDelayMs?: number;
-  /** Coalescing of record writes under load (default: batches of up to 64, 2 in flight). */
+  /** Coalescing of record writes under load (default: batches of up to 64, 1 in flight). */
   writeBatching?: CoalescerOptions;
   /** Queued executions older than this and still queued are re-added to Redis by the sweep. */
   orphanAgeMs?: number;

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { ExecutionLogCapture } from '../../../logger.ts';
 import { testLogger } from '../../testing/engine-harness.ts';
 import { waitFor } from '../../testing/wait.ts';
+import { newExecutionRow, toExecution } from '../../../store/repos/execution-rows.ts';
+import type { Execution } from '../../../store/types.ts';
 import type { ExecutionEvent } from '../../types.ts';
 import { BridgedEventBus, ClusterBus } from './cluster-bus.ts';
 import { closeRedisClient, createRedisClient } from './redis-connections.ts';
@@ -11,6 +13,17 @@ import { clusterKeys } from './redis-keys.ts';
 import { randomRedisPrefix, testRedisUrl } from './testing.ts';
 
 const logger = testLogger(new ExecutionLogCapture());
+
+function execution(id: string): Execution {
+  const row = newExecutionRow({ task: 'diagnostics.noop', payload: {}, trigger: 'api', maxAttempts: 1 });
+  return { ...toExecution(row), id };
+}
+
+function describeEvent(e: ExecutionEvent): string {
+  if (e.type === 'status') return `${e.execution.id} ${e.execution.status}`;
+  if (e.type === 'log') return `${e.executionId} log ${e.msg}`;
+  return `${e.executionId} progress`;
+}
 
 describe('ClusterBus', () => {
   const clients: Redis[] = [];
@@ -55,6 +68,37 @@ describe('ClusterBus', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(a.seen).toHaveLength(3); // not echoed back to its origin
     expect(b.seen).toHaveLength(3);
+  });
+
+  it('sends only the final status of an execution that changed twice within one batch', async () => {
+    const keys = clusterKeys(randomRedisPrefix('cb'));
+    const a = await node(keys);
+    const b = await node(keys);
+    const running = { ...execution('x'), status: 'running' as const };
+    a.bus.emit({ type: 'status', execution: running });
+    a.bus.emit({ type: 'status', execution: { ...running, status: 'succeeded' } });
+    // A log line between two status events keeps both: remote watchers see the line while it ran.
+    a.bus.emit({ type: 'status', execution: { ...execution('y'), status: 'running' } });
+    a.bus.emit({ type: 'log', executionId: 'y', ts: 1, level: 'info', msg: 'working' });
+    a.bus.emit({ type: 'status', execution: { ...execution('y'), status: 'succeeded' } });
+    await waitFor(() => b.seen.length === 4, 5_000, 'events in b');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.seen.map(describeEvent)).toEqual(['x succeeded', 'y running', 'y log working', 'y succeeded']);
+    expect(a.seen).toHaveLength(5); // local subscribers still see every event
+  });
+
+  it('reads batches in the format of older releases', async () => {
+    const keys = clusterKeys(randomRedisPrefix('cb'));
+    const b = await node(keys);
+    const publisher = createRedisClient(testRedisUrl(), 'producer', logger);
+    clients.push(publisher);
+    const legacy = {
+      o: 'older-process',
+      e: [{ type: 'log', executionId: 'z', ts: 1, level: 'info', msg: 'hi' }],
+    };
+    await publisher.publish(keys.events, JSON.stringify(legacy));
+    await waitFor(() => b.seen.length === 1, 5_000, 'legacy event in b');
+    expect(describeEvent(b.seen[0])).toBe('z log hi');
   });
 
   it('carries cancel requests to every process', async () => {

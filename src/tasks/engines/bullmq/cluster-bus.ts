@@ -1,14 +1,18 @@
 // Messages between the processes of a cluster over Redis pub/sub: execution events (so SSE on any API
 // process shows tasks running on any worker) and cancel requests (so a cancel reaches the worker running
-// the task). Events are batched per short interval; every message carries its origin so a process does
-// not deliver its own events twice.
+// the task). Events are batched per short interval; every message starts with its origin so a process
+// skips its own batches without parsing them. Within a batch, a status event replaces the same execution's
+// earlier status event (a task that starts and ends inside one interval sends only its final state).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ExecutionEventBus } from '../../event-bus.ts';
 import type { ExecutionEvent } from '../../types.ts';
 
-interface EventBatch {
+const ORIGIN_LENGTH = randomUUID().length;
+
+/** Before the origin prefix, a batch was this JSON object; still read from older processes. */
+interface LegacyEventBatch {
   o: string;
   e: ExecutionEvent[];
 }
@@ -49,7 +53,9 @@ export interface ClusterBusOptions {
 
 export class ClusterBus {
   readonly origin = randomUUID();
-  private pending: ExecutionEvent[] = [];
+  private pending: Array<ExecutionEvent | null> = [];
+  /** Index in `pending` of each execution's latest status event, while nothing else of it follows. */
+  private pendingStatus = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<unknown> = Promise.resolve();
   private started = false;
@@ -68,6 +74,13 @@ export class ClusterBus {
 
   publishEvent(event: ExecutionEvent): void {
     if (this.closed) return;
+    if (event.type === 'status') {
+      const earlier = this.pendingStatus.get(event.execution.id);
+      if (earlier !== undefined) this.pending[earlier] = null;
+      this.pendingStatus.set(event.execution.id, this.pending.length);
+    } else {
+      this.pendingStatus.delete(event.executionId);
+    }
     this.pending.push(event);
     if (this.pending.length >= (this.opts.maxBatch ?? 500)) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 10);
@@ -94,9 +107,11 @@ export class ClusterBus {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0) return;
-    const batch: EventBatch = { o: this.origin, e: this.pending };
+    const events = this.pending.filter((e) => e !== null);
     this.pending = [];
-    this.inFlight = this.opts.publisher.publish(this.opts.eventsChannel, JSON.stringify(batch)).then(
+    this.pendingStatus.clear();
+    const message = this.origin + JSON.stringify(events);
+    this.inFlight = this.opts.publisher.publish(this.opts.eventsChannel, message).then(
       () => {
         this.publishFailing = false;
       },
@@ -112,9 +127,8 @@ export class ClusterBus {
   private receive(channel: string, message: string): void {
     try {
       if (channel === this.opts.eventsChannel) {
-        const batch = JSON.parse(message) as EventBatch;
-        if (batch.o === this.origin) return;
-        for (const event of batch.e) this.opts.onRemoteEvent(event);
+        if (message.startsWith(this.origin)) return;
+        for (const event of parseEventBatch(message)) this.opts.onRemoteEvent(event);
       } else if (channel === this.opts.cancelChannel) {
         const cancel = JSON.parse(message) as CancelMessage;
         this.opts.onCancel(cancel.id);
@@ -123,4 +137,10 @@ export class ClusterBus {
       this.opts.logger.warn({ err, channel }, 'cluster bus: unreadable message');
     }
   }
+}
+
+/** A batch is `<origin uuid><JSON array of events>`; a legacy batch is one JSON object. */
+function parseEventBatch(message: string): ExecutionEvent[] {
+  if (message.startsWith('{')) return (JSON.parse(message) as LegacyEventBatch).e;
+  return JSON.parse(message.slice(ORIGIN_LENGTH)) as ExecutionEvent[];
 }
