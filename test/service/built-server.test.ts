@@ -1,7 +1,7 @@
 // `npm start` runs the esbuild bundle of src/ with plain node: it must serve what the TypeScript entry
 // serves, including the files it reads from src/ at run time (dashboard client and assets, feed worker).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,16 @@ import { waitFor } from '../helpers/app.ts';
 import { api, ensureDead, spawnCli, type ServiceProcess } from '../helpers/service.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The node options of the `start` script (heap tuning): the service here runs with exactly those. */
+function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  expect(words[0]).toBe('node');
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
 
 describe('the built server (npm start)', { timeout: 90_000 }, () => {
   const outDir = path.join(ROOT, 'dist', `test-build-${process.pid}`);
@@ -30,7 +40,7 @@ describe('the built server (npm start)', { timeout: 90_000 }, () => {
         NEWSDESK_CRAWL_ALLOW_PRIVATE: '127.0.0.1',
         NEWSDESK_CRAWL_PARSE_THREADS: '1',
       },
-      [path.join(outDir, 'newsdesk.mjs')],
+      [...startNodeFlags(), path.join(outDir, 'newsdesk.mjs')],
     );
     base = await service.address;
   }, 90_000);
