@@ -1,6 +1,6 @@
 // Config keys of crawling: HTTP client, politeness, SSRF allow-list, full text, scheduling policies.
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { defaultThreadCount } from './threads.ts';
 import { isValidTimeZone } from '../time.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
@@ -176,7 +176,7 @@ export function crawlSettings(
     autoDisableAfterMs: raw.NEWSDESK_CRAWL_AUTO_DISABLE_DAYS * DAY,
     redirectPromoteAfter: raw.NEWSDESK_CRAWL_REDIRECT_PROMOTE_AFTER,
     browserPages: raw.NEWSDESK_CRAWL_BROWSER_PAGES,
-    parseThreads: raw.NEWSDESK_CRAWL_PARSE_THREADS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
+    parseThreads: raw.NEWSDESK_CRAWL_PARSE_THREADS ?? defaultThreadCount(),
     chromiumPath: raw.NEWSDESK_CHROMIUM_PATH ?? '/usr/bin/chromium',
   };
 }
