@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { AppContext, ProcessRole } from './app-context.ts';
 import type { Config } from './config/config.ts';
+import { defaultThreadCount } from './config/threads.ts';
 import { ConflictError } from './errors.ts';
 import { registerCrawl } from './crawl/register.ts';
 import { registerDigest } from './digest/register.ts';
@@ -126,6 +127,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   const events = registerEvents(
     { logger, store, registry },
     { windowMs: config.raw.NEWSDESK_EVENTS_WINDOW_HOURS * 3_600_000 },
+    config.raw.NEWSDESK_EVENTS_THREADS ?? defaultThreadCount(),
   );
   defaultSchedules.push(...events.defaultSchedules);
 
@@ -172,6 +174,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
         await crawl.stop();
         await digest.stop();
         await enrich.stop();
+        await events.stop();
         await store.close();
       })();
       return stopped;

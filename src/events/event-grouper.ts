@@ -22,7 +22,7 @@ import type {
   GroupingState,
   MergedEvent,
 } from './event-types.ts';
-import { fingerprintArticle, type ArticleFingerprint } from './fingerprint.ts';
+import { fingerprintArticle, type ArticleFingerprint, type FingerprintOptions } from './fingerprint.ts';
 import type { NearDuplicateIndex } from './near-duplicate-index.ts';
 import { resolveGroupingOptions, type GroupingOptions, type ResolvedGroupingOptions } from './options.ts';
 import { pairEvidence, type PairEvidence, type Probe } from './pair-evidence.ts';
@@ -91,9 +91,14 @@ export class EventGrouper {
     return this.window.nd;
   }
 
+  /** This grouper's tokenisation settings, for fingerprints computed elsewhere (FingerprintPool). */
+  get fingerprintOptions(): FingerprintOptions {
+    return { cjk: this.opts.cjk, bodyChars: this.opts.bodyChars };
+  }
+
   /** Fingerprint with this grouper's tokenisation settings. */
   fingerprint(article: EventArticle): ArticleFingerprint {
-    return fingerprintArticle(article, { cjk: this.opts.cjk, bodyChars: this.opts.bodyChars });
+    return fingerprintArticle(article, this.fingerprintOptions);
   }
 
   /**

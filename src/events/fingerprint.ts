@@ -67,8 +67,14 @@ function bodySignature(bodyText: string, tok: { cjk: CjkMode }): Signature {
   return oneMinHash(shingleHashesInPlace(tokens), BODY_SIGNATURE_SIZE);
 }
 
+/** The fields a fingerprint reads. */
+export type FingerprintInput = Pick<
+  EventArticle,
+  'title' | 'originalTitle' | 'summary' | 'text' | 'cves' | 'entities'
+>;
+
 export function fingerprintArticle(
-  article: EventArticle,
+  article: FingerprintInput,
   options: FingerprintOptions = {},
 ): ArticleFingerprint {
   const tok = { cjk: options.cjk ?? 'bigram' };

@@ -7,12 +7,15 @@ import type { SettingsRepo } from '../store/types.ts';
 import type { EventArticle } from './article.ts';
 import { EventGrouper } from './event-grouper.ts';
 import type { EventMember, EventRecord, GroupingResult, GroupingState } from './event-types.ts';
-import { decodeFingerprint, encodeFingerprint } from './fingerprint.ts';
+import { decodeFingerprint, encodeFingerprint, type ArticleFingerprint } from './fingerprint.ts';
+import type { FingerprintPool } from './fingerprint-pool.ts';
 import { DEFAULT_WINDOW_MS, type GroupingOptions } from './options.ts';
 
 /** Settings key: the instant the grouping window was last advanced to (epoch ms). */
 export const GROUPING_NOW_KEY = 'events.grouping_now';
 const DEFAULT_BATCH = 100;
+/** With a fingerprint pool, articles are read this many batches at a time, so the threads can work ahead. */
+const PAGE_BATCHES = 5;
 
 export interface GroupingRunDeps {
   events: EventsRepo;
@@ -20,6 +23,8 @@ export interface GroupingRunDeps {
   options?: GroupingOptions;
   clock?: () => number;
   logger?: Logger;
+  /** Fingerprints the next batches on other threads while this one places the current batch. */
+  fingerprints?: FingerprintPool;
 }
 
 export interface GroupingRunOptions {
@@ -133,7 +138,8 @@ export async function runEventGrouping(
   const since = now - (opts.lookbackMs ?? windowMs);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
 
-  const first = await deps.events.pendingArticles({ since, limit: batchSize });
+  const pageSize = batchSize * (deps.fingerprints ? PAGE_BATCHES : 1);
+  const first = await deps.events.pendingArticles({ since, limit: pageSize });
   const result: GroupingRunResult = { articles: 0, eventsCreated: 0, eventsExtended: 0, eventsMerged: 0 };
   if (first.length === 0) return result;
 
@@ -147,34 +153,53 @@ export async function runEventGrouping(
   const created = new Set<string>();
   const extended = new Set<string>();
   let merged = 0;
-  let batch: GroupableArticle[] = first;
-  for (let n = 1; batch.length > 0; n++) {
-    opts.signal?.throwIfAborted();
-    const articles = batch.map(toEventArticle);
-    const grouped = grouper.group(articles);
-    const signatures = signaturesOf(grouped, articles, clock());
-    await deps.events.saveGrouping({
-      events: [...grouped.createdEvents, ...grouped.updatedEvents].map(storedEvent),
-      signatures,
-      merged: grouped.mergedEvents,
-    });
-    for (const a of grouped.assignments) windowNow = Math.max(windowNow ?? a.at, a.at);
-    await deps.settings.set(GROUPING_NOW_KEY, windowNow);
+  let n = 0;
+  let page: GroupableArticle[] = first;
+  for (;;) {
+    let stalled = false;
+    for await (const batch of batchesOf(page.map(toEventArticle), batchSize, deps.fingerprints)) {
+      opts.signal?.throwIfAborted();
+      const grouped = grouper.group(batch.articles, { fingerprints: batch.fingerprints });
+      const signatures = signaturesOf(grouped, batch.articles, clock());
+      await deps.events.saveGrouping({
+        events: [...grouped.createdEvents, ...grouped.updatedEvents].map(storedEvent),
+        signatures,
+        merged: grouped.mergedEvents,
+      });
+      for (const a of grouped.assignments) windowNow = Math.max(windowNow ?? a.at, a.at);
+      await deps.settings.set(GROUPING_NOW_KEY, windowNow);
 
-    for (const e of grouped.createdEvents) created.add(e.id);
-    for (const e of grouped.updatedEvents) if (!created.has(e.id)) extended.add(e.id);
-    for (const m of grouped.mergedEvents) {
-      merged++;
-      created.delete(m.id);
-      extended.delete(m.id);
+      for (const e of grouped.createdEvents) created.add(e.id);
+      for (const e of grouped.updatedEvents) if (!created.has(e.id)) extended.add(e.id);
+      for (const m of grouped.mergedEvents) {
+        merged++;
+        created.delete(m.id);
+        extended.delete(m.id);
+      }
+      result.articles += signatures.length;
+      opts.onBatch?.(result.articles, ++n);
+      // Nothing written means nothing will change on the next read: stop rather than loop.
+      stalled = signatures.length === 0;
+      if (stalled) break;
+      // Grouping is CPU work and SQLite answers at once: let the API and heartbeats in between batches.
+      await yieldToEventLoop();
     }
-    result.articles += signatures.length;
-    opts.onBatch?.(result.articles, n);
-    // Nothing written means nothing will change on the next read: stop rather than loop.
-    if (signatures.length === 0 || batch.length < batchSize) break;
-    // Grouping is CPU work and SQLite answers at once: let the API and heartbeats in between batches.
-    await yieldToEventLoop();
-    batch = await deps.events.pendingArticles({ since, limit: batchSize });
+    if (stalled || page.length < pageSize) break;
+    page = await deps.events.pendingArticles({ since, limit: pageSize });
+    if (page.length === 0) break;
   }
   return { ...result, eventsCreated: created.size, eventsExtended: extended.size, eventsMerged: merged };
+}
+
+/** The page in batches; with a pool, each with fingerprints computed ahead on its threads. */
+async function* batchesOf(
+  articles: EventArticle[],
+  size: number,
+  pool: FingerprintPool | undefined,
+): AsyncGenerator<{ articles: EventArticle[]; fingerprints?: ArticleFingerprint[] }> {
+  if (pool) {
+    yield* pool.chunks(articles, size);
+    return;
+  }
+  for (let i = 0; i < articles.length; i += size) yield { articles: articles.slice(i, i + size) };
 }

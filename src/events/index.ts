@@ -19,6 +19,7 @@ export {
   type ArticleFingerprint,
   type FingerprintOptions,
 } from './fingerprint.ts';
+export { FingerprintPool, type FingerprintChunk, type FingerprintPoolOptions } from './fingerprint-pool.ts';
 export { EMPTY_GROUPING_STATE, groupArticles } from './group-articles.ts';
 export {
   entityKeys,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Store } from '../store/store.ts';
 import { defineTask } from '../tasks/registry.ts';
 import type { ScheduleInput, TaskDefinition, TaskRegistry } from '../tasks/types.ts';
+import { FingerprintPool } from './fingerprint-pool.ts';
 import { runEventGrouping, type GroupingRunResult } from './grouping-run.ts';
 import { DEFAULT_WINDOW_MS, type GroupingOptions } from './options.ts';
 
@@ -43,11 +44,14 @@ export interface EventsRegistration {
   defaultSchedules: ScheduleInput[];
   /** Window of grouping and of the default API list. */
   windowMs: number;
+  /** Stops the fingerprint threads. */
+  stop(): Promise<void>;
 }
 
 export function eventsGroupTask(
   store: Store,
   options: GroupingOptions = {},
+  fingerprints?: FingerprintPool,
 ): TaskDefinition<EventsGroupPayload, GroupingRunResult> {
   return defineTask({
     name: EVENTS_GROUP_TASK,
@@ -59,7 +63,7 @@ export function eventsGroupTask(
       ctx.progress(0, null, 'loading the grouping window');
       let counted = 0;
       const result = await runEventGrouping(
-        { events: store.events, settings: store.settings, options, logger: ctx.log },
+        { events: store.events, settings: store.settings, options, logger: ctx.log, fingerprints },
         {
           lookbackMs: payload.lookbackHours === undefined ? undefined : payload.lookbackHours * HOUR,
           batchSize: payload.batchSize,
@@ -78,7 +82,25 @@ export function eventsGroupTask(
   });
 }
 
-export function registerEvents(app: EventsHost, options: GroupingOptions = {}): EventsRegistration {
-  app.registry.register(eventsGroupTask(app.store, options));
-  return { defaultSchedules: [eventsDefaultSchedule], windowMs: options.windowMs ?? DEFAULT_WINDOW_MS };
+export function registerEvents(
+  app: EventsHost,
+  options: GroupingOptions = {},
+  /** Fingerprint threads (0: fingerprints on the main thread); they start on the first grouping run. */
+  threads = 0,
+): EventsRegistration {
+  const pool =
+    threads > 0
+      ? new FingerprintPool({
+          threads,
+          fingerprint: { cjk: options.cjk, bodyChars: options.bodyChars },
+          onFallback: (err) =>
+            app.logger.warn({ err }, 'fingerprint threads could not start; fingerprinting inline'),
+        })
+      : undefined;
+  app.registry.register(eventsGroupTask(app.store, options, pool));
+  return {
+    defaultSchedules: [eventsDefaultSchedule],
+    windowMs: options.windowMs ?? DEFAULT_WINDOW_MS,
+    stop: async () => pool?.close(),
+  };
 }

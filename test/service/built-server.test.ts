@@ -26,6 +26,7 @@ describe('the built server (npm start)', { timeout: 90_000 }, () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'newsdesk-built-'));
   let service: ServiceProcess | undefined;
   let base = '';
+  let crawled: any;
 
   beforeAll(async () => {
     execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs'), `--outdir=${outDir}`], {
@@ -90,8 +91,30 @@ describe('the built server (npm start)', { timeout: 90_000 }, () => {
       expect(service!.logs.filter((l) => String(l.msg).includes('parser threads could not start'))).toEqual(
         [],
       );
+      crawled = done.body.result;
     } finally {
       await server.close();
     }
+  });
+
+  it('groups the crawled articles with fingerprints from its thread', async () => {
+    const enrichId: string = crawled?.enrich?.executionId;
+    expect(enrichId).toBeTruthy();
+    await waitFor(
+      async () => (await api(base, 'GET', `/api/executions/${enrichId}`)).body.status === 'succeeded',
+      30_000,
+    );
+    const run = await api(base, 'POST', '/api/tasks/events.group/run', { payload: {} });
+    const id: string = run.body.executionId;
+    await waitFor(
+      async () => (await api(base, 'GET', `/api/executions/${id}`)).body.finishedAt != null,
+      30_000,
+    );
+    const done = await api(base, 'GET', `/api/executions/${id}`);
+    expect(done.body.status).toBe('succeeded');
+    expect(done.body.result).toMatchObject({ articles: 2 });
+    expect(
+      service!.logs.filter((l) => String(l.msg).includes('fingerprint threads could not start')),
+    ).toEqual([]);
   });
 });
