@@ -31,13 +31,13 @@ export function createMetrics(ctx: AppContext, opts: MetricsOptions = {}): Metri
 
   const executions = new Counter({
     name: 'newsdesk_executions_total',
-    help: 'Finished executions by task and final status.',
+    help: 'Executions finished by this process, by task and final status (sum over processes for a cluster).',
     labelNames: ['task', 'status'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
     name: 'newsdesk_execution_duration_seconds',
-    help: 'Execution run time (start to finish) by task and final status.',
+    help: 'Run time (start to finish) of executions finished by this process, by task and final status.',
     labelNames: ['task', 'status'] as const,
     buckets: DURATION_BUCKETS,
     registers: [registry],
@@ -101,13 +101,18 @@ export function createMetrics(ctx: AppContext, opts: MetricsOptions = {}): Metri
     },
   });
 
-  const unsubscribe = ctx.engine.subscribe((event) => {
-    if (event.type !== 'status') return;
-    const e = event.execution;
-    if (!TERMINAL_STATUSES.includes(e.status)) return;
-    executions.inc({ task: e.task, status: e.status });
-    if (e.durationMs != null) duration.observe({ task: e.task, status: e.status }, e.durationMs / 1000);
-  });
+  // Local events only: in a cluster each execution is counted by the process that finished it, so the sum
+  // over processes counts it once (API processes also see the workers' events, for SSE).
+  const unsubscribe = ctx.engine.subscribe(
+    (event) => {
+      if (event.type !== 'status') return;
+      const e = event.execution;
+      if (!TERMINAL_STATUSES.includes(e.status)) return;
+      executions.inc({ task: e.task, status: e.status });
+      if (e.durationMs != null) duration.observe({ task: e.task, status: e.status }, e.durationMs / 1000);
+    },
+    { localOnly: true },
+  );
 
   return {
     registry,

@@ -100,6 +100,14 @@ export type ExecutionEvent =
 
 export type ExecutionEventListener = (event: ExecutionEvent) => void;
 
+export interface SubscribeOptions {
+  /**
+   * Only events of executions this process created, ran or finished (distributed mode: not those relayed
+   * from other processes). Per-process counters use it, so a cluster's sum counts each execution once.
+   */
+  localOnly?: boolean;
+}
+
 export interface EngineStats {
   running: number;
   queued: number;
@@ -115,7 +123,7 @@ export interface TaskEngine {
   stop(graceMs?: number): Promise<void>;
   enqueue(task: string, payload: unknown, opts: EnqueueOptions): Promise<EnqueueResult>;
   cancel(executionId: string): Promise<Execution>;
-  subscribe(listener: ExecutionEventListener): () => void;
+  subscribe(listener: ExecutionEventListener, options?: SubscribeOptions): () => void;
   stats(): Promise<EngineStats>;
 }
 

@@ -20,6 +20,7 @@ import type {
   EnqueueOptions,
   EnqueueResult,
   ExecutionEventListener,
+  SubscribeOptions,
   ResolvedTaskDefinition,
   TaskEngine,
   TaskRegistry,
@@ -195,8 +196,8 @@ export class BullmqEngine implements TaskEngine {
     return updated;
   }
 
-  subscribe(listener: ExecutionEventListener): () => void {
-    return this.bus.subscribe(listener);
+  subscribe(listener: ExecutionEventListener, options?: SubscribeOptions): () => void {
+    return this.bus.subscribe(listener, options);
   }
 
   async stats(): Promise<EngineStats> {

@@ -87,6 +87,18 @@ describe('ClusterBus', () => {
     expect(a.seen).toHaveLength(5); // local subscribers still see every event
   });
 
+  it('keeps events from other processes away from local-only subscribers', async () => {
+    const keys = clusterKeys(randomRedisPrefix('cb'));
+    const a = await node(keys);
+    const b = await node(keys);
+    const localToB: ExecutionEvent[] = [];
+    b.bus.subscribe((e) => localToB.push(e), { localOnly: true });
+    a.bus.emit({ type: 'log', executionId: 'from-a', ts: 1, level: 'info', msg: 'a' });
+    b.bus.emit({ type: 'log', executionId: 'from-b', ts: 2, level: 'info', msg: 'b' });
+    await waitFor(() => b.seen.length === 2, 5_000, 'both events in b');
+    expect(localToB.map(describeEvent)).toEqual(['from-b log b']);
+  });
+
   it('reads batches in the format of older releases', async () => {
     const keys = clusterKeys(randomRedisPrefix('cb'));
     const b = await node(keys);

@@ -33,7 +33,7 @@ export class BridgedEventBus extends ExecutionEventBus {
 
   /** An event that happened in another process: deliver locally, do not send it back out. */
   deliverRemote(event: ExecutionEvent): void {
-    super.emit(event);
+    this.deliver(event, true);
   }
 }
 

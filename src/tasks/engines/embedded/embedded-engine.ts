@@ -14,6 +14,7 @@ import type {
   EnqueueOptions,
   EnqueueResult,
   ExecutionEventListener,
+  SubscribeOptions,
   TaskEngine,
   TaskRegistry,
 } from '../../types.ts';
@@ -111,8 +112,8 @@ export class EmbeddedEngine implements TaskEngine {
     return updated;
   }
 
-  subscribe(listener: ExecutionEventListener): () => void {
-    return this.bus.subscribe(listener);
+  subscribe(listener: ExecutionEventListener, options?: SubscribeOptions): () => void {
+    return this.bus.subscribe(listener, options);
   }
 
   async stats(): Promise<EngineStats> {
