@@ -541,7 +541,7 @@ interface RunResult {
   totalFingerprintMs: number;
   totalGroupMs: number;
   totalWallMs: number;
-  /** This thread's CPU (a pool's threads not included). */
+  /** The process's CPU during the measured steps (a pool's thread included). */
   totalCpuMs: number;
   peakRss: number;
   events: Map<string, string>;
@@ -823,7 +823,8 @@ async function main(): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   const live = process.memoryUsage().heapUsed;
   console.log(
-    `  fingerprint = time on the pool's thread, group = time on this thread, wall = both overlapped;\n` +
+    `  fingerprint = time on the pool's thread, group = time on this thread (CPU: the whole process meanwhile,\n` +
+      `  the fingerprint thread included), wall = both overlapped;\n` +
       `  reached = members touched through the indexes, scored = pairs scored in full, per new article.\n` +
       `  all ${ARTICLES.toLocaleString('en')}: ${(total / 1000).toFixed(2)} s wall (fingerprints ${(median(runs.map((r) => r.totalFingerprintMs)) / 1000).toFixed(2)} s,` +
       ` grouping ${(median(runs.map((r) => r.totalGroupMs)) / 1000).toFixed(2)} s), ${(cpu / 1000).toFixed(2)} s CPU,` +

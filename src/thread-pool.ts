@@ -68,7 +68,8 @@ async function bundle(entry: string): Promise<string> {
   return out.outputFiles[0].text;
 }
 
-function plainError(error: SentError): Error {
+/** An Error with the sent name, message and code (the default of `rebuildError`). */
+export function plainError(error: SentError): Error {
   return Object.assign(new Error(error.message), { name: error.name, code: error.code });
 }
 

@@ -2,7 +2,7 @@
 // a crawl of hundreds of feeds uses the other cores and the API stays responsive meanwhile. With 0
 // threads, or if the threads cannot start, the same steps run inline.
 import type { Worker } from 'node:worker_threads';
-import { ThreadPool, type SentError } from '../thread-pool.ts';
+import { plainError, ThreadPool, type SentError } from '../thread-pool.ts';
 import type { EntryArticle, EntryOptions } from './entry-article.ts';
 import { FetchError, type FetchErrorCode } from './fetch/errors.ts';
 import { buildJob, parseJob, type Parsed, type ParsedSummary, type ParseJob } from './feed-jobs.ts';
@@ -39,10 +39,11 @@ export const inlineFeedParser: FeedParser = {
 
 const WORKER_ENTRY = sourcePath('crawl', 'parse-worker.ts');
 
+/** FetchErrors keep their class and code across the thread boundary (the crawl records the code). */
 function rebuild(error: SentError): Error {
   if (error.name === 'FetchError' && error.code)
     return new FetchError(error.code as FetchErrorCode, error.message, { url: error.url });
-  return Object.assign(new Error(error.message), { name: error.name, code: error.code });
+  return plainError(error);
 }
 
 export interface WorkerFeedParserOptions {
