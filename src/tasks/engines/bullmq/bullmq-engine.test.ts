@@ -159,4 +159,23 @@ describe('bullmq engine across processes', () => {
     expect(retry.trigger).toBe('recovery');
     expect(retry.attempt).toBe(2);
   });
+
+  it('puts back on its queue only a queued execution whose job never reached Redis', async () => {
+    const api = await engine(false);
+    const queued = await Promise.all(
+      [1, 2].map(async () => (await api.enqueue('t.steps', { steps: 1 }, { trigger: 'api' })).execution),
+    );
+    // Recorded, but the process died before adding its job.
+    const lost = await store.executions.create({
+      task: 't.steps',
+      payload: { steps: 1 },
+      trigger: 'api',
+      maxAttempts: 1,
+    });
+    expect(await api.reconcile(true)).toBe(1);
+    expect(await api.reconcile(true)).toBe(0);
+    await engine(true);
+    for (const e of [...queued, lost])
+      expect((await waitForStatus(store, e.id, TERMINAL)).status).toBe('succeeded');
+  });
 });

@@ -535,10 +535,24 @@ export class BullmqEngine implements TaskEngine {
 
   /**
    * Queued executions whose job is missing from Redis (a crash between the insert and the add, a Redis
-   * restart without persistence, records written directly) are added again; the job id makes a re-add of
-   * an existing job a no-op. At start every queued record is checked; later, one process per interval
-   * checks those older than orphanAgeMs.
+   * restart without persistence, records written directly) are added again; returns how many. Jobs are
+   * looked up first, one pipelined round trip per page, so a long backlog costs no re-adds (and a re-add
+   * racing a real one is a no-op: the job id is the execution id). At start every queued record is
+   * checked; later, one process per interval checks those older than orphanAgeMs.
    */
+  /** The executions of `items` that have no job in Redis. */
+  private async withoutJob(items: Execution[]): Promise<Execution[]> {
+    if (items.length === 0) return [];
+    const pipeline = this.producer.pipeline();
+    for (const e of items) pipeline.exists(this.queue(e.task).toKey(e.id));
+    const replies = (await pipeline.exec()) ?? [];
+    // A failed lookup counts as missing: a re-add of an existing job is harmless.
+    return items.filter((_, i) => {
+      const [err, found] = replies[i] ?? [new Error('no reply'), 0];
+      return err !== null || found !== 1;
+    });
+  }
+
   async reconcile(all: boolean): Promise<number> {
     const now = this.now();
     if (!all) {
@@ -554,8 +568,9 @@ export class BullmqEngine implements TaskEngine {
         offset,
         ...(all ? {} : { to: now - (this.opts.orphanAgeMs ?? 10_000) }),
       });
-      await Promise.all(page.items.map((e) => this.addJob(e)));
-      added += page.items.length;
+      const missing = await this.withoutJob(page.items);
+      await Promise.all(missing.map((e) => this.addJob(e)));
+      added += missing.length;
       if (page.items.length < RECONCILE_PAGE) break;
     }
     return added;
