@@ -57,6 +57,16 @@ describe('FingerprintPool', () => {
     expect(new Set(here.map((a) => a.split(':')[1])).size).toBeLessThan(fixtures.length);
   });
 
+  it('without threads, computes each chunk only when it is asked for', async () => {
+    const none = new FingerprintPool({ threads: 0 });
+    const chunks = none.chunks(fixtures, 5);
+    const first = await chunks.next();
+    expect(first.value?.fingerprints).toHaveLength(5);
+    expect(none.counts.inline).toBe(1);
+    await chunks.return(undefined);
+    await none.close();
+  });
+
   it('computes inline with no threads', async () => {
     const none = new FingerprintPool({ threads: 0 });
     const chunk = await none.fingerprint(fixtures.slice(0, 3));

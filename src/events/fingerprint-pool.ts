@@ -89,7 +89,8 @@ export class FingerprintPool {
 
   /**
    * Fingerprints of `articles` chunk by chunk, requested ahead: while the caller works on one chunk the
-   * threads compute the next ones. Yields each chunk with its fingerprints, in order.
+   * threads compute the next ones. Without threads each chunk is computed when the caller asks for it, so
+   * the event loop is never held for more than a chunk. Yields each chunk with its fingerprints, in order.
    */
   async *chunks(
     articles: readonly EventArticle[],
@@ -97,10 +98,12 @@ export class FingerprintPool {
   ): AsyncGenerator<{ articles: EventArticle[] } & FingerprintChunk> {
     const parts: EventArticle[][] = [];
     for (let i = 0; i < articles.length; i += chunkSize) parts.push(articles.slice(i, i + chunkSize));
-    const requests = parts.map((part) => this.fingerprint(part));
+    await this.warmUp();
+    const ahead = this.#pool?.pickReady() ? parts.map((part) => this.fingerprint(part)) : undefined;
     // A rejected request that is never awaited (the caller stopped early) must not go unhandled.
-    for (const r of requests) r.catch(() => undefined);
-    for (let i = 0; i < parts.length; i++) yield { articles: parts[i], ...(await requests[i]) };
+    for (const r of ahead ?? []) r.catch(() => undefined);
+    for (let i = 0; i < parts.length; i++)
+      yield { articles: parts[i], ...(await (ahead?.[i] ?? this.fingerprint(parts[i]))) };
   }
 
   close(): Promise<void> {
