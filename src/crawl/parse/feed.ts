@@ -1,11 +1,11 @@
-// Feed text to ParsedFeed: JSON Feed or XML through feedsmith, with a repair pass and a lenient
-// reader for malformed documents. Recovering data always leaves a warning.
-import { XMLValidator } from 'fast-xml-parser';
+// Feed text to ParsedFeed: JSON Feed through feedsmith, XML through the one-pass reader of xml-feed.ts,
+// which recovers what it can from malformed documents. Recovering data always leaves a warning.
 import { parseFeed as feedsmithParse } from 'feedsmith';
 import type { DateParseOptions } from './dates.ts';
-import { fromFeedsmith, type NormaliseContext } from './from-feedsmith.ts';
-import { parseLenientFeed } from './lenient-feed.ts';
+import type { NormaliseContext } from './feed-fields.ts';
+import { fromJsonFeed } from './json-feed.ts';
 import type { ParsedFeed } from './types.ts';
+import { readXmlFeed } from './xml-feed.ts';
 
 export interface ParseFeedOptions extends DateParseOptions {
   /** The document URL: the base for relative links when the feed has no xml:base. */
@@ -26,40 +26,29 @@ export class FeedParseError extends Error {
 // Control characters XML 1.0 forbids; real feeds contain them and strict parsers stop there.
 // eslint-disable-next-line no-control-regex
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
-const BARE_AMPERSAND = /&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)/g;
-
-function detectVersion(xml: string, format: ParsedFeed['format']): string | undefined {
-  const head = xml.slice(0, 4096);
-  if (format === 'rss') {
-    const v = /<rss[^>]*\bversion\s*=\s*["']([\d.]+)/i.exec(head)?.[1]?.replace(/\D/g, '');
-    return v ? `rss${v.padEnd(2, '0')}` : undefined;
-  }
-  if (format === 'atom') return /purl\.org\/atom\/ns#/i.test(head) ? 'atom03' : 'atom10';
-  if (format === 'rdf') return /netscape\.com\/rdf\/simple\/0\.9/i.test(head) ? 'rss090' : 'rss10';
-  return undefined;
-}
-
-function countTags(xml: string): number {
-  return (xml.match(/<(?:[a-zA-Z0-9_-]+:)?(?:item|entry)[\s>/]/gi) ?? []).length;
-}
-
-function tryFeedsmith(text: string, ctx: NormaliseContext): ParsedFeed | undefined {
-  try {
-    const parsed = feedsmithParse(text);
-    const feed = fromFeedsmith(parsed, ctx);
-    if (feed.format !== 'json') feed.version = detectVersion(text, feed.format);
-    else {
-      const v = /jsonfeed\.org\/version\/(\d)(?:\.(\d))?/.exec(text.slice(0, 2048));
-      feed.version = v ? `json${v[1]}${v[2] ?? '0'}` : 'json';
-    }
-    return feed;
-  } catch {
-    return undefined;
-  }
-}
+const BARE_AMPERSAND = /&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)/;
 
 function limit(feed: ParsedFeed, max: number | undefined): ParsedFeed {
   if (max !== undefined && feed.entries.length > max) feed.entries = feed.entries.slice(0, max);
+  return feed;
+}
+
+function parseJsonFeed(body: string, ctx: NormaliseContext): ParsedFeed {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (err) {
+    throw new FeedParseError(`invalid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  let feed: ParsedFeed | undefined;
+  try {
+    feed = json && typeof json === 'object' ? fromJsonFeed(feedsmithParse(body), ctx) : undefined;
+  } catch {
+    feed = undefined;
+  }
+  if (!feed) throw new FeedParseError('JSON document is not a JSON Feed');
+  const v = /jsonfeed\.org\/version\/(\d)(?:\.(\d))?/.exec(body.slice(0, 2048));
+  feed.version = v ? `json${v[1]}${v[2] ?? '0'}` : 'json';
   return feed;
 }
 
@@ -71,19 +60,7 @@ export function parseFeedText(text: string, options: ParseFeedOptions = {}): Par
   };
   const body = text.replace(/^\uFEFF/, '').trim();
   if (!body) throw new FeedParseError('empty document');
-
-  if (body.startsWith('{')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (err) {
-      throw new FeedParseError(`invalid JSON: ${(err as Error).message}`, { cause: err });
-    }
-    if (!json || typeof json !== 'object') throw new FeedParseError('JSON document is not a JSON Feed');
-    const feed = tryFeedsmith(body, ctx);
-    if (!feed) throw new FeedParseError('JSON document is not a JSON Feed');
-    return limit(feed, options.maxEntries);
-  }
+  if (body.startsWith('{')) return limit(parseJsonFeed(body, ctx), options.maxEntries);
 
   const warnings: string[] = [];
   let xml = body;
@@ -91,25 +68,10 @@ export function parseFeedText(text: string, options: ParseFeedOptions = {}): Par
     xml = xml.replace(INVALID_XML_CHARS, '');
     warnings.push('removed control characters not allowed in XML');
   }
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) warnings.push(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const expected = countTags(xml);
-  let feed = tryFeedsmith(xml, ctx);
-  if (!feed || feed.entries.length < expected) {
-    const repaired = xml.replace(BARE_AMPERSAND, '&amp;');
-    const second = repaired !== xml ? tryFeedsmith(repaired, ctx) : undefined;
-    if (second && second.entries.length >= (feed?.entries.length ?? 0)) {
-      if (!feed || second.entries.length > feed.entries.length)
-        warnings.push('malformed XML: escaped bare ampersands');
-      feed = second;
-    }
-    const lenient = !feed || feed.entries.length < expected ? parseLenientFeed(xml, ctx) : undefined;
-    if (lenient && (!feed || lenient.entries.length > feed.entries.length)) {
-      warnings.push(`malformed feed: recovered ${lenient.entries.length} entries with the lenient reader`);
-      feed = lenient;
-    }
-  }
+  const { feed, problems } = readXmlFeed(xml, ctx);
   if (!feed) throw new FeedParseError('not a recognisable RSS, Atom, RDF or JSON feed');
+  for (const p of problems) warnings.push(`malformed XML: ${p}`);
+  if (BARE_AMPERSAND.test(xml)) warnings.push('malformed XML: a bare "&" that is not an entity');
   feed.warnings.unshift(...warnings);
   return limit(feed, options.maxEntries);
 }
