@@ -2,7 +2,7 @@
 // and well-formedness problems reported without losing entries.
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from './feed.ts';
-import { readXmlTree } from './xml-tree.ts';
+import { MAX_DEPTH, readXmlTree } from './xml-tree.ts';
 
 const FEED_URL = 'http://news.example.com/feed.xml';
 
@@ -76,6 +76,19 @@ describe('parseFeedText (XML)', () => {
       'malformed XML: <b> is not closed where its parent ends',
       'malformed XML: a bare "&" that is not an entity',
     ]);
+  });
+
+  it('stops reading at hostile nesting, quickly, keeping the entries before it', () => {
+    const rss = `<rss version="2.0"><channel><title>T</title>
+      <item><title>Kept</title><link>http://e.com/k</link></item>${'<x>'.repeat(500_000)}
+      <item><title>Deep</title><link>http://e.com/d</link></item></channel></rss>`;
+    const started = performance.now();
+    const feed = parseFeedText(rss);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(feed.entries.map((e) => e.title)).toEqual(['Kept']);
+    expect(feed.warnings).toContain(
+      `malformed XML: elements nested more than ${MAX_DEPTH} deep; the rest of the document is not read`,
+    );
   });
 });
 

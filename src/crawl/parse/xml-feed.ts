@@ -13,10 +13,10 @@ import {
 import { collapseWhitespace, htmlToText, isHttpUrl, resolveUrl } from './text.ts';
 import type { FeedEnclosure, ParsedFeed } from './types.ts';
 import {
-  allElements,
   attrOf,
   childNamed,
   childrenNamed,
+  findElements,
   readXmlTree,
   valueOf,
   type XmlElement,
@@ -198,15 +198,7 @@ function cdfItem(tree: XmlTree, item: XmlElement, base: string | undefined, ctx:
 
 /** Elements named `local` at any depth under `root`, not nested in one another (items hold no items). */
 function itemsOf(root: XmlElement, local: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  const walk = (el: XmlElement) => {
-    for (const c of el.children) {
-      if (c.local === local) out.push(c);
-      else walk(c);
-    }
-  };
-  walk(root);
-  return out;
+  return findElements(root.children, (el) => el.local === local);
 }
 
 function rssVersion(root: XmlElement): string | undefined {
@@ -219,12 +211,7 @@ function namespaceOf(root: XmlElement): string {
 }
 
 function fromTree(tree: XmlTree, ctx: NormaliseContext): ParsedFeed | undefined {
-  let root: XmlElement | undefined;
-  for (const el of allElements(tree.roots))
-    if (ROOT_NAMES.has(el.local)) {
-      root = el;
-      break;
-    }
+  const [root] = findElements(tree.roots, (el) => ROOT_NAMES.has(el.local), { first: true });
   if (!root) return undefined;
   const rootBase = baseFromRoot(root, ctx.feedUrl);
   const warnings: string[] = [];

@@ -42,6 +42,10 @@ const KNOWN_NAMESPACES: Record<string, string> = {
   'http://search.yahoo.com/mrss/': 'media',
 };
 const MAX_PROBLEMS = 3;
+/** Feeds nest a few dozen levels at most; the tokenizer's own stack costs O(depth) per element. */
+export const MAX_DEPTH = 1000;
+
+class TooDeep extends Error {}
 
 function splitName(name: string): [string, string] {
   const i = name.indexOf(':');
@@ -58,6 +62,7 @@ export function readXmlTree(input: string): XmlTree {
   let current: XmlElement | undefined;
   let justOpened: XmlElement | undefined;
   let inCdata = false;
+  let depth = 0;
 
   const parser: Parser = new Parser(
     {
@@ -80,6 +85,7 @@ export function readXmlTree(input: string): XmlTree {
           innerStart: parser.endIndex + 1,
           innerEnd: parser.endIndex + 1,
         };
+        if (++depth > MAX_DEPTH) throw new TooDeep();
         if (current) current.children.push(el);
         else roots.push(el);
         current = el;
@@ -108,11 +114,17 @@ export function readXmlTree(input: string): XmlTree {
         }
         justOpened = undefined;
         current = el.parent;
+        depth--;
       },
     },
     { xmlMode: true, recognizeCDATA: true, decodeEntities: false },
   );
-  parser.end(xml);
+  try {
+    parser.end(xml);
+  } catch (err) {
+    if (!(err instanceof TooDeep)) throw err;
+    problems.push(`elements nested more than ${MAX_DEPTH} deep; the rest of the document is not read`);
+  }
   return { roots, problems, source: xml };
 }
 
@@ -145,10 +157,25 @@ export function valueOf(tree: XmlTree, el: XmlElement | undefined): string | und
   return t ? t : undefined;
 }
 
-/** Every element in document order, depth first. */
-export function* allElements(roots: XmlElement[]): Generator<XmlElement> {
-  for (const el of roots) {
-    yield el;
-    yield* allElements(el.children);
+/**
+ * Elements that `match`, in document order, not looking inside a match; `first` stops at the first. An
+ * explicit stack, as a hostile document may nest elements deeper than the call stack goes.
+ */
+export function findElements(
+  roots: XmlElement[],
+  match: (el: XmlElement) => boolean,
+  options: { first?: boolean } = {},
+): XmlElement[] {
+  const out: XmlElement[] = [];
+  const stack = [...roots].reverse();
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (match(el)) {
+      out.push(el);
+      if (options.first) break;
+      continue;
+    }
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
   }
+  return out;
 }
