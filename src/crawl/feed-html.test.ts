@@ -43,6 +43,15 @@ describe('cleanFeedHtml', () => {
     expect(text).toBe('a <b> & c\nAB');
   });
 
+  it('stops at hostile nesting, quickly, keeping the text before it and closing what it opened', () => {
+    const started = performance.now();
+    const { html, text } = cleanFeedHtml(`<p>Intro <b>bold</b></p><div>${'<span>'.repeat(300_000)}lost`);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(text).toBe('Intro bold');
+    expect(html.startsWith('<p>Intro <b>bold</b></p><div>')).toBe(true);
+    expect(html.endsWith('</span></div>')).toBe(true);
+  });
+
   it('keeps the text the general sanitiser keeps on every corpus feed entry', () => {
     let entries = 0;
     let same = 0;

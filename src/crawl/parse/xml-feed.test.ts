@@ -2,7 +2,8 @@
 // and well-formedness problems reported without losing entries.
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from './feed.ts';
-import { MAX_DEPTH, readXmlTree } from './xml-tree.ts';
+import { MAX_MARKUP_DEPTH } from './markup-depth.ts';
+import { readXmlTree } from './xml-tree.ts';
 
 const FEED_URL = 'http://news.example.com/feed.xml';
 
@@ -87,7 +88,7 @@ describe('parseFeedText (XML)', () => {
     expect(performance.now() - started).toBeLessThan(2000);
     expect(feed.entries.map((e) => e.title)).toEqual(['Kept']);
     expect(feed.warnings).toContain(
-      `malformed XML: elements nested more than ${MAX_DEPTH} deep; the rest of the document is not read`,
+      `malformed XML: elements nested more than ${MAX_MARKUP_DEPTH} deep; the rest of the document is not read`,
     );
   });
 });

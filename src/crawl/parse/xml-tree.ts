@@ -5,6 +5,7 @@
 // document. What a strict parser would reject is noted as a problem instead of stopping the read.
 import { decodeHTMLAttribute, decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
+import { MAX_MARKUP_DEPTH, MarkupTooDeep } from './markup-depth.ts';
 
 export interface XmlElement {
   /** Canonical prefix of the element's namespace (atom, content, dc, ...); '' when unprefixed. */
@@ -42,10 +43,6 @@ const KNOWN_NAMESPACES: Record<string, string> = {
   'http://search.yahoo.com/mrss/': 'media',
 };
 const MAX_PROBLEMS = 3;
-/** Feeds nest a few dozen levels at most; the tokenizer's own stack costs O(depth) per element. */
-export const MAX_DEPTH = 1000;
-
-class TooDeep extends Error {}
 
 function splitName(name: string): [string, string] {
   const i = name.indexOf(':');
@@ -85,7 +82,7 @@ export function readXmlTree(input: string): XmlTree {
           innerStart: parser.endIndex + 1,
           innerEnd: parser.endIndex + 1,
         };
-        if (++depth > MAX_DEPTH) throw new TooDeep();
+        if (++depth > MAX_MARKUP_DEPTH) throw new MarkupTooDeep();
         if (current) current.children.push(el);
         else roots.push(el);
         current = el;
@@ -122,8 +119,8 @@ export function readXmlTree(input: string): XmlTree {
   try {
     parser.end(xml);
   } catch (err) {
-    if (!(err instanceof TooDeep)) throw err;
-    problems.push(`elements nested more than ${MAX_DEPTH} deep; the rest of the document is not read`);
+    if (!(err instanceof MarkupTooDeep)) throw err;
+    problems.push(`${err.message}; the rest of the document is not read`);
   }
   return { roots, problems, source: xml };
 }
