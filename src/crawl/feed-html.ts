@@ -5,7 +5,7 @@
 // allowlists, never copied from the input, so nothing outside them can pass.
 import { Parser } from 'htmlparser2';
 import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT } from './extract/html-allowlist.ts';
-import { MAX_MARKUP_DEPTH, MarkupTooDeep } from './parse/markup-depth.ts';
+import { DepthCounter, readWithinDepth } from './parse/markup-depth.ts';
 
 const ALLOWED = new Set(ALLOWED_TAGS);
 const DROP = new Set(DROPPED_WITH_CONTENT);
@@ -67,8 +67,7 @@ export function cleanFeedHtml(input: string, baseUrl?: string): CleanHtml {
   const lines: string[] = [];
   let line = '';
   let drop = 0;
-  /** Open non-void elements of the input, allowed or not. */
-  let depth = 0;
+  const depth = new DepthCounter();
   /** Open allowed elements, to close what the input left open and ignore stray end tags. */
   const open: string[] = [];
   const flush = () => {
@@ -79,7 +78,7 @@ export function cleanFeedHtml(input: string, baseUrl?: string): CleanHtml {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        if (!VOID.has(name) && ++depth > MAX_MARKUP_DEPTH) throw new MarkupTooDeep();
+        depth.open();
         if (drop > 0) {
           if (!VOID.has(name)) drop++;
           return;
@@ -115,7 +114,7 @@ export function cleanFeedHtml(input: string, baseUrl?: string): CleanHtml {
         line += text;
       },
       onclosetag(name) {
-        if (!VOID.has(name)) depth--;
+        depth.close();
         if (drop > 0) {
           if (!VOID.has(name)) drop--;
           return;
@@ -131,13 +130,8 @@ export function cleanFeedHtml(input: string, baseUrl?: string): CleanHtml {
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  try {
-    parser.write(input);
-    parser.end();
-  } catch (err) {
-    // Hostile nesting: keep what was read before it.
-    if (!(err instanceof MarkupTooDeep)) throw err;
-  }
+  // Past hostile nesting, what was read before it is kept.
+  readWithinDepth(parser, input);
   while (open.length) html += `</${open.pop()}>`;
   flush();
   return { html: html.trim(), text: lines.join('\n') };

@@ -66,6 +66,22 @@ describe('extractArticleFromHtml', () => {
   it('returns undefined for a page without text', () => {
     expect(extractArticleFromHtml('<html><body><img src="x.png"></body></html>')).toBeUndefined();
   });
+
+  it('refuses hostile nesting with PARSE, quickly, but reads a page nested just within the limit', () => {
+    const nested = (n: number) => page(`${'<div>'.repeat(n)}${para(english)}${'</div>'.repeat(n)}`);
+    const started = performance.now();
+    const err = (() => {
+      try {
+        extractArticleFromHtml(page(`${'<div>'.repeat(300_000)}${para(english)}`), 'https://e.com/a');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(err).toBeInstanceOf(FetchError);
+    expect((err as FetchError).code).toBe('PARSE');
+    expect(extractArticleFromHtml(nested(900))?.text).toContain('The city council voted');
+  });
 });
 
 describe('page sources', () => {

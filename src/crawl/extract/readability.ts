@@ -2,6 +2,8 @@
 // too little. Output HTML is sanitised; plain text keeps one line per block.
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { FetchError } from '../fetch/errors.ts';
+import { htmlNestsTooDeep, MAX_MARKUP_DEPTH } from '../parse/markup-depth.ts';
 import { sanitizeArticleHtml, htmlToPlainText } from './sanitize.ts';
 
 export interface ExtractOptions {
@@ -33,7 +35,10 @@ function isMostlyCjk(sample: string): boolean {
   return cjk > 50 && cjk / Math.max(1, sample.replace(/\s+/g, '').length) > 0.2;
 }
 
+/** A DOM of the page; throws FetchError PARSE for hostile nesting, which would cost the parser minutes. */
 export function parseDocument(html: string, url?: string): Document {
+  if (htmlNestsTooDeep(html))
+    throw new FetchError('PARSE', `page markup nests elements more than ${MAX_MARKUP_DEPTH} deep`, { url });
   const { document } = parseHTML(html);
   if (url) {
     try {

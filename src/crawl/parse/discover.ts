@@ -1,5 +1,6 @@
 // Feed discovery: what a site advertises with <link rel="alternate">, plus common paths to probe.
 import { Parser } from 'htmlparser2';
+import { DepthCounter, readWithinDepth } from './markup-depth.ts';
 import { resolveUrl } from './text.ts';
 
 export type DiscoveredType = 'rss' | 'atom' | 'json' | 'rdf' | 'unknown';
@@ -47,9 +48,12 @@ export function discoverFeeds(html: string, pageUrl: string): Discovery {
   const seen = new Set<string>();
   let base = pageUrl;
   let inHead = true;
+  const depth = new DepthCounter();
   const parser = new Parser(
     {
+      onclosetag: () => depth.close(),
       onopentag(name, attrs) {
+        depth.open();
         if (name === 'base' && attrs.href) base = resolveUrl(attrs.href, pageUrl) ?? pageUrl;
         if (name === 'body') inHead = false;
         if (name !== 'link' && !(name === 'a' && !inHead)) return;
@@ -66,8 +70,8 @@ export function discoverFeeds(html: string, pageUrl: string): Discovery {
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.write(html);
-  parser.end();
+  // Past hostile nesting, the links read before it are kept.
+  readWithinDepth(parser, html);
   let origin: string;
   try {
     origin = new URL(pageUrl).origin;

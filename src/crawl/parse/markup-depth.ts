@@ -1,6 +1,8 @@
-// How deep the crawl's streaming readers follow nested elements. Real feeds and entry bodies nest a few
-// dozen levels; htmlparser2 keeps open tags in an array it shifts at the front, so each element costs
-// O(depth) and a hostile document of a million nested tags would hold a parser thread for minutes.
+// How deep the crawl's readers follow nested elements. Real feeds and pages nest a few dozen levels;
+// htmlparser2 (under linkedom too) keeps open tags in an array it shifts at the front, so each element
+// costs O(depth), and a hostile document of a million nested tags would hold a thread for minutes.
+import { Parser } from 'htmlparser2';
+
 export const MAX_MARKUP_DEPTH = 1000;
 
 /** Thrown from a parser callback to stop reading; the reader keeps what it has. */
@@ -8,4 +10,39 @@ export class MarkupTooDeep extends Error {
   constructor() {
     super(`elements nested more than ${MAX_MARKUP_DEPTH} deep`);
   }
+}
+
+/**
+ * Open elements as htmlparser2 reports them: it calls onclosetag once for every onopentag (void,
+ * self-closing and implied ends included), so counting both is exact without knowing HTML's rules.
+ */
+export class DepthCounter {
+  depth = 0;
+  open(): void {
+    if (++this.depth > MAX_MARKUP_DEPTH) throw new MarkupTooDeep();
+  }
+  close(): void {
+    this.depth--;
+  }
+}
+
+/** Feeds all of `input` to `parser`; false when a DepthCounter stopped it (what was read stays read). */
+export function readWithinDepth(parser: Parser, input: string): boolean {
+  try {
+    parser.end(input);
+    return true;
+  } catch (err) {
+    if (err instanceof MarkupTooDeep) return false;
+    throw err;
+  }
+}
+
+/** Whether an HTML document nests deeper than MAX_MARKUP_DEPTH: one tokenizer pass that stops there. */
+export function htmlNestsTooDeep(html: string): boolean {
+  const counter = new DepthCounter();
+  const parser = new Parser(
+    { onopentagname: () => counter.open(), onclosetag: () => counter.close() },
+    { decodeEntities: false },
+  );
+  return !readWithinDepth(parser, html);
 }

@@ -66,6 +66,15 @@ describe('feed discovery', () => {
     expect(d.candidates).not.toContain('https://www.example.com/atom.xml');
   });
 
+  it('keeps the feeds advertised before hostile nesting and stops reading there, quickly', () => {
+    const started = performance.now();
+    const html = `<html><head><link rel="alternate" type="application/rss+xml" href="/rss"></head>
+      <body>${'<div>'.repeat(300_000)}<a rel="alternate" type="application/rss+xml" href="/deep.rss">x</a></body></html>`;
+    const d = discoverFeeds(html, 'https://site.example/');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(d.feeds.map((f) => f.url)).toEqual(['https://site.example/rss']);
+  });
+
   it('returns only candidates for a page that advertises nothing', () => {
     const d = discoverFeeds('<html><head><title>x</title></head></html>', 'https://site.example/about');
     expect(d.feeds).toEqual([]);

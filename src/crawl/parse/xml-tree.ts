@@ -5,7 +5,7 @@
 // document. What a strict parser would reject is noted as a problem instead of stopping the read.
 import { decodeHTMLAttribute, decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
-import { MAX_MARKUP_DEPTH, MarkupTooDeep } from './markup-depth.ts';
+import { DepthCounter, MAX_MARKUP_DEPTH, readWithinDepth } from './markup-depth.ts';
 
 export interface XmlElement {
   /** Canonical prefix of the element's namespace (atom, content, dc, ...); '' when unprefixed. */
@@ -59,7 +59,7 @@ export function readXmlTree(input: string): XmlTree {
   let current: XmlElement | undefined;
   let justOpened: XmlElement | undefined;
   let inCdata = false;
-  let depth = 0;
+  const depth = new DepthCounter();
 
   const parser: Parser = new Parser(
     {
@@ -82,7 +82,7 @@ export function readXmlTree(input: string): XmlTree {
           innerStart: parser.endIndex + 1,
           innerEnd: parser.endIndex + 1,
         };
-        if (++depth > MAX_MARKUP_DEPTH) throw new MarkupTooDeep();
+        depth.open();
         if (current) current.children.push(el);
         else roots.push(el);
         current = el;
@@ -111,17 +111,13 @@ export function readXmlTree(input: string): XmlTree {
         }
         justOpened = undefined;
         current = el.parent;
-        depth--;
+        depth.close();
       },
     },
     { xmlMode: true, recognizeCDATA: true, decodeEntities: false },
   );
-  try {
-    parser.end(xml);
-  } catch (err) {
-    if (!(err instanceof MarkupTooDeep)) throw err;
-    problems.push(`${err.message}; the rest of the document is not read`);
-  }
+  if (!readWithinDepth(parser, xml))
+    problems.push(`elements nested more than ${MAX_MARKUP_DEPTH} deep; the rest of the document is not read`);
   return { roots, problems, source: xml };
 }
 
