@@ -101,7 +101,7 @@ export const crawlConfigSpec = {
   ],
   NEWSDESK_CRAWL_PARSE_THREADS: [
     int(0, 16).optional(),
-    'Worker threads that parse feeds and clean entries (0: on the main thread; default: CPU cores − 1, 1 to 4).',
+    'Worker threads that parse feeds, clean entries and extract article pages (0: on the main thread; default: CPU cores − 1, 1 to 4).',
   ],
   NEWSDESK_CRAWL_BROWSER_PAGES: [
     int(1, 16).default(2),

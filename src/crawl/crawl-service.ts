@@ -22,7 +22,7 @@ import { isFetchError, type FetchError } from './fetch/errors.ts';
 import type { HostLimiter } from './fetch/host-limiter.ts';
 import { DEFAULT_FEED_ACCEPT, HttpFetcher } from './fetch/http-fetcher.ts';
 import { parseFeedResponse } from './fetch-feed.ts';
-import { inlineFeedParser, WorkerFeedParser, type FeedParser } from './parse-pool.ts';
+import { inlineCrawlParser, WorkerCrawlParser, type CrawlParser } from './parse-pool.ts';
 import { discoverFeeds, type DiscoveredFeed } from './parse/discover.ts';
 import { FeedParseError } from './parse/feed.ts';
 import { generateOpmlDocument, parseOpml } from './parse/opml.ts';
@@ -96,7 +96,7 @@ export class CrawlService {
   #fetcher?: Promise<HttpFetcher>;
   #limiter?: { close(): Promise<void> | void };
   #browser?: BrowserFetcher;
-  #parser?: FeedParser;
+  #parser?: CrawlParser;
   #stopped = false;
 
   constructor(opts: CrawlServiceOptions) {
@@ -148,19 +148,19 @@ export class CrawlService {
     return this.#browser;
   }
 
-  /** Feed parsing: worker threads (started on first use), or inline with 0 threads. */
-  parser(): FeedParser {
+  /** Feed parsing and page extraction: worker threads (started on first use), or inline with 0 threads. */
+  parser(): CrawlParser {
     this.#parser ??=
       this.settings.parseThreads > 0
-        ? new WorkerFeedParser({
+        ? new WorkerCrawlParser({
             threads: this.settings.parseThreads,
             onFallback: (err) =>
               this.#opts.logger.warn(
                 { err },
-                'feed parser threads could not start: parsing on the main thread',
+                'crawl parser threads could not start: parsing on the main thread',
               ),
           })
-        : inlineFeedParser;
+        : inlineCrawlParser;
     return this.#parser;
   }
 

@@ -9,6 +9,7 @@ import type { NewSource } from '../store/crawl-types.ts';
 import { createSqliteTestStore, type DisposableStore } from '../store/testing.ts';
 import { crawlSource, type CrawlDeps } from './crawl-source.ts';
 import { CrawlService } from './crawl-service.ts';
+import type { WorkerCrawlParser } from './parse-pool.ts';
 import { startTestServer, type TestServer } from './test-support/http-server.ts';
 
 const HOUR = 3_600_000;
@@ -378,7 +379,7 @@ describe('crawlSource / crawlSources', () => {
     const thin = new CrawlService({
       sources: store.sources,
       articles: store.articles,
-      settings: settings({}, { NEWSDESK_CRAWL_FULLTEXT_MIN_CHARS: '200' }),
+      settings: settings({}, { NEWSDESK_CRAWL_FULLTEXT_MIN_CHARS: '200', NEWSDESK_CRAWL_PARSE_THREADS: '1' }),
       logger,
     });
     try {
@@ -395,6 +396,8 @@ describe('crawlSource / crawlSources', () => {
       expect(log).toMatch(/1 entries older than 3 days skipped/);
       expect(log).toMatch(/full text of .*\/private\/x failed \(ROBOTS\)/);
       expect(server.requests.some((q) => q.url === '/pages/old')).toBe(false);
+      // The feed and the one page that was fetched were both read on the parser thread.
+      expect((thin.parser() as WorkerCrawlParser).counts).toEqual({ threaded: 2, inline: 0 });
     } finally {
       await thin.stop();
     }

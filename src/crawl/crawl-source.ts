@@ -15,13 +15,13 @@ import type {
   SourceStatePatch,
 } from '../store/crawl-types.ts';
 import { pageToArticle, withFullText, type EntryArticle } from './entry-article.ts';
-import { extractArticle, type PageLoader } from './extract/extract-article.ts';
+import { extractArticle, type PageExtractor, type PageLoader } from './extract/extract-article.ts';
 import { extractListLinks } from './extract/page-source.ts';
 import { decodeBody } from './fetch/charset.ts';
 import { isFetchError } from './fetch/errors.ts';
 import { DEFAULT_PAGE_ACCEPT, type HttpFetcher, type RedirectHop } from './fetch/http-fetcher.ts';
 import { mapLimit } from './map-limit.ts';
-import type { FeedParser } from './parse-pool.ts';
+import type { CrawlParser } from './parse-pool.ts';
 import { isLikelyOutage, isWithinMaxAge } from './sources/crawl-policy.ts';
 import {
   stateAfterFailure,
@@ -49,7 +49,7 @@ export interface CrawlDeps {
   articles: ArticlesRepo;
   fetcher: HttpFetcher;
   /** Feed parsing and entry cleaning (worker threads, or inline). */
-  parser: FeedParser;
+  parser: CrawlParser;
   /** The shared headless browser for `browser` sources (started on first use). */
   browser: () => PageLoader;
   settings: CrawlCoreSettings;
@@ -139,6 +139,11 @@ function messageOf(err: unknown): string {
   return ((err as Error)?.message ?? String(err)).slice(0, 1000);
 }
 
+/** Article extraction on the crawl's parser threads, off the thread that serves the API. */
+function extractOnParserThreads(deps: CrawlDeps): PageExtractor {
+  return (html, url, options) => deps.parser.extractPage(html, url, options);
+}
+
 /** Full text for the thin entries, a few at a time; a page that fails keeps the feed text. */
 async function addFullText(
   articles: EntryArticle[],
@@ -157,12 +162,17 @@ async function addFullText(
     deps.settings.fullTextConcurrency,
     async ({ a, i }) => {
       try {
-        const page = await extractArticle(loader, a.url, {
-          signal: deps.signal,
-          headers: source.headers ?? undefined,
-          proxy: source.proxy ?? undefined,
-          defaultTimeZone: deps.settings.timeZone,
-        });
+        const page = await extractArticle(
+          loader,
+          a.url,
+          {
+            signal: deps.signal,
+            headers: source.headers ?? undefined,
+            proxy: source.proxy ?? undefined,
+            defaultTimeZone: deps.settings.timeZone,
+          },
+          extractOnParserThreads(deps),
+        );
         if (page) out[i] = withFullText(a, page);
         else journal.add('warn', `no article text found at ${a.url}`);
       } catch (err) {
@@ -319,13 +329,18 @@ async function crawlListing(
     deps.settings.fullTextConcurrency,
     async (link) => {
       try {
-        const page = await extractArticle(loader, link.url, {
-          signal: deps.signal,
-          selectors,
-          headers: source.headers ?? undefined,
-          proxy: source.proxy ?? undefined,
-          defaultTimeZone: deps.settings.timeZone,
-        });
+        const page = await extractArticle(
+          loader,
+          link.url,
+          {
+            signal: deps.signal,
+            selectors,
+            headers: source.headers ?? undefined,
+            proxy: source.proxy ?? undefined,
+            defaultTimeZone: deps.settings.timeZone,
+          },
+          extractOnParserThreads(deps),
+        );
         if (!page) journal.add('warn', `no article text found at ${link.url}`);
         return page ? pageToArticle(link, page) : undefined;
       } catch (err) {

@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/helpers/app.ts';
 import { isFetchError } from './fetch/errors.ts';
-import { WorkerFeedParser } from './parse-pool.ts';
+import { extractArticleHtml } from './extract/extract-article.ts';
+import { inlineCrawlParser, WorkerCrawlParser } from './parse-pool.ts';
 
 const rss = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>
 <item><title>One</title><link>http://a.example/1?utm_source=x</link><pubDate>Mon, 04 Mar 2024 10:00:00 GMT</pubDate>
@@ -19,8 +20,8 @@ const everyEntryJob = () => ({
   now: Date.UTC(2024, 2, 5),
 });
 
-describe('WorkerFeedParser', () => {
-  const pool = new WorkerFeedParser({ threads: 2 });
+describe('WorkerCrawlParser', () => {
+  const pool = new WorkerCrawlParser({ threads: 2 });
   afterAll(() => pool.close());
 
   it('parses and builds on worker threads with the same results as inline', async () => {
@@ -48,6 +49,25 @@ describe('WorkerFeedParser', () => {
     expect(pool.counts).toEqual({ threaded: 1, inline: 0 });
   }, 90_000);
 
+  it('extracts articles from page HTML on a thread, as inline, and keeps the code of a refusal', async () => {
+    const paragraphs = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `<p>Paragraph ${i + 1}: the council voted to expand the bus network with three new routes.</p>`,
+    ).join('');
+    const html = `<html><head><title>Buses</title></head><body><nav>Home</nav><article>${paragraphs}</article></body></html>`;
+    const before = pool.counts.threaded;
+    const options = { defaultTimeZone: 'UTC' };
+    const threaded = await pool.extractPage(html, 'http://a.example/buses', options);
+    expect(pool.counts.threaded).toBe(before + 1);
+    expect(threaded?.text).toContain('Paragraph 6');
+    expect(threaded).toEqual(extractArticleHtml(html, 'http://a.example/buses', options));
+    expect(await inlineCrawlParser.extractPage(html, 'http://a.example/buses', options)).toEqual(threaded);
+    const hostile = `<html><body>${'<div>'.repeat(5000)}x</body></html>`;
+    const err = await pool.extractPage(hostile, 'http://a.example/deep', options).catch((e: unknown) => e);
+    expect(isFetchError(err) && err.code).toBe('PARSE');
+  });
+
   it('hands back a parse failure as FetchError PARSE', async () => {
     const err = await pool
       .parse({
@@ -62,7 +82,7 @@ describe('WorkerFeedParser', () => {
   });
 
   it('shares one start-up among many jobs that arrive before the threads are ready', async () => {
-    const cold = new WorkerFeedParser({ threads: 1 });
+    const cold = new WorkerCrawlParser({ threads: 1 });
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
@@ -80,7 +100,7 @@ describe('WorkerFeedParser', () => {
   }, 90_000);
 
   it('fails the build of a feed whose thread died, and parses the next one on a new thread', async () => {
-    const pool2 = new WorkerFeedParser({ threads: 1 });
+    const pool2 = new WorkerCrawlParser({ threads: 1 });
     try {
       const job = everyEntryJob();
       const handle = await pool2.parse(job);

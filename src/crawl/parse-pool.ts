@@ -1,9 +1,14 @@
-// Feed parsing and entry cleaning off the main thread: a few worker threads take the CPU-heavy steps, so
-// a crawl of hundreds of feeds uses the other cores and the API stays responsive meanwhile. With 0
-// threads, or if the threads cannot start, the same steps run inline.
+// Feed parsing, entry cleaning and article extraction off the main thread: a few worker threads take the
+// CPU-heavy steps, so a crawl of hundreds of feeds uses the other cores and the API stays responsive
+// meanwhile. With 0 threads, or if the threads cannot start, the same steps run inline.
 import type { Worker } from 'node:worker_threads';
 import { plainError, ThreadPool, type SentError } from '../thread-pool.ts';
 import type { EntryArticle, EntryOptions } from './entry-article.ts';
+import {
+  extractArticleHtml,
+  type ArticleResult,
+  type PageExtractOptions,
+} from './extract/extract-article.ts';
 import { FetchError, type FetchErrorCode } from './fetch/errors.ts';
 import { buildJob, parseJob, type Parsed, type ParsedSummary, type ParseJob } from './feed-jobs.ts';
 import { sourcePath } from '../source-path.ts';
@@ -17,9 +22,11 @@ export interface ParsedFeedHandle {
   release(): void;
 }
 
-export interface FeedParser {
+export interface CrawlParser {
   /** Throws FetchError PARSE when the body is not a feed. */
   parse(job: ParseJob): Promise<ParsedFeedHandle>;
+  /** The article in a page's HTML (Readability, or the source's selectors); undefined when there is none. */
+  extractPage(html: string, url: string, options: PageExtractOptions): Promise<ArticleResult | undefined>;
   close(): Promise<void>;
 }
 
@@ -32,8 +39,9 @@ function inlineHandle(parsed: Parsed): ParsedFeedHandle {
 }
 
 /** Runs the jobs on the calling thread. */
-export const inlineFeedParser: FeedParser = {
+export const inlineCrawlParser: CrawlParser = {
   parse: async (job) => inlineHandle(parseJob(job)),
+  extractPage: async (html, url, options) => extractArticleHtml(html, url, options),
   close: async () => {},
 };
 
@@ -46,18 +54,18 @@ function rebuild(error: SentError): Error {
   return plainError(error);
 }
 
-export interface WorkerFeedParserOptions {
+export interface WorkerCrawlParserOptions {
   threads: number;
   /** Told once when the threads cannot start (the jobs then run inline). */
   onFallback?: (err: unknown) => void;
 }
 
-export class WorkerFeedParser implements FeedParser {
+export class WorkerCrawlParser implements CrawlParser {
   readonly #pool: ThreadPool;
   /** Jobs run on a thread / inline. */
   readonly counts = { threaded: 0, inline: 0 };
 
-  constructor(opts: WorkerFeedParserOptions) {
+  constructor(opts: WorkerCrawlParserOptions) {
     this.#pool = new ThreadPool({
       entry: WORKER_ENTRY,
       name: 'newsdesk-feed-parser',
@@ -116,6 +124,20 @@ export class WorkerFeedParser implements FeedParser {
         pool.post(slot, { kind: 'release', key });
       },
     };
+  }
+
+  async extractPage(
+    html: string,
+    url: string,
+    options: PageExtractOptions,
+  ): Promise<ArticleResult | undefined> {
+    const slot = await this.#pool.pick();
+    if (!slot) {
+      this.counts.inline++;
+      return extractArticleHtml(html, url, options);
+    }
+    this.counts.threaded++;
+    return this.#pool.call<ArticleResult | undefined>(slot, { kind: 'extract', html, url, options });
   }
 
   close(): Promise<void> {

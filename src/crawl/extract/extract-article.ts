@@ -14,12 +14,22 @@ export interface PageLoader {
   ): Promise<{ html: string; finalUrl: string }>;
 }
 
-export interface ExtractArticleOptions
-  extends ExtractOptions, Pick<FetchRequestOptions, 'headers' | 'proxy' | 'signal'> {
+/** What extraction itself needs: plain data, so it can be handed to a worker thread. */
+export interface PageExtractOptions extends ExtractOptions {
   selectors?: ArticleSelectors;
   /** Zone for a metadata date without an offset. */
   defaultTimeZone?: string;
 }
+
+export interface ExtractArticleOptions
+  extends PageExtractOptions, Pick<FetchRequestOptions, 'headers' | 'proxy' | 'signal'> {}
+
+/** HTML in hand to an article; the crawl runs it on its parser threads. */
+export type PageExtractor = (
+  html: string,
+  url: string,
+  options: PageExtractOptions,
+) => Promise<ArticleResult | undefined>;
 
 export interface ArticleResult extends ExtractedArticle {
   url: string;
@@ -45,7 +55,7 @@ export function httpPageLoader(fetcher: HttpFetcher): PageLoader {
 export function extractArticleHtml(
   html: string,
   url: string,
-  options: ExtractArticleOptions = {},
+  options: PageExtractOptions = {},
 ): ArticleResult | undefined {
   const found =
     (options.selectors?.content ? extractWithSelectors(html, url, options.selectors) : undefined) ??
@@ -57,17 +67,18 @@ export function extractArticleHtml(
   return { ...found, url, finalUrl: url, ...(publishedAt !== undefined ? { publishedAt } : {}) };
 }
 
+const extractHere: PageExtractor = async (html, url, options) => extractArticleHtml(html, url, options);
+
 /** Fetches `url` through `loader` and extracts it; undefined when the page has no article text. */
 export async function extractArticle(
   loader: PageLoader,
   url: string,
   options: ExtractArticleOptions = {},
+  extract: PageExtractor = extractHere,
 ): Promise<ArticleResult | undefined> {
-  const page = await loader.loadPage(url, {
-    signal: options.signal,
-    headers: options.headers,
-    proxy: options.proxy,
-  });
-  const result = extractArticleHtml(page.html, page.finalUrl, options);
+  const { signal, headers, proxy, ...extractOptions } = options;
+  const page = await loader.loadPage(url, { signal, headers, proxy });
+  signal?.throwIfAborted();
+  const result = await extract(page.html, page.finalUrl, extractOptions);
   return result ? { ...result, url, finalUrl: page.finalUrl } : undefined;
 }
