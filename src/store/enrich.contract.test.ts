@@ -152,6 +152,34 @@ describe.each(storeFactories)('enrichment store contract: $name', (factory: Stor
       );
     });
 
+    it('takes the newest due articles first whatever makes them due: pending, retry-due, abandoned', async () => {
+      // 0 and 3 stay pending; 1 becomes retry-due; 2 is abandoned by a crashed run; 4 is live elsewhere.
+      const { ids } = await seed(5);
+      const live = await liveExecution();
+      const now = Date.now();
+      const take = (owner: string, id: string) =>
+        store.enrichment.claim({ owner, now, limit: 1, ids: [id], staleBefore: 0 });
+      await take(live, ids[1]);
+      await store.enrichment.markFailed(
+        ids[1],
+        live,
+        { code: 'LLM_SERVER', message: '500', nextRetryAt: now },
+        now,
+      );
+      await take('crashed-execution', ids[2]);
+      await take(live, ids[4]);
+      const next = await liveExecution();
+      const batches: string[][] = [];
+      for (let got = [{ id: '' }]; got.length > 0;) {
+        got = await store.enrichment.claim({ owner: next, now, limit: 2, staleBefore: now - STALE });
+        if (got.length) batches.push(got.map((a) => a.id));
+      }
+      expect(batches).toEqual([
+        [ids[3], ids[2]],
+        [ids[1], ids[0]],
+      ]);
+    });
+
     it("takes over 'running' articles whose execution is gone or whose claim is stale, not live ones", async () => {
       const { ids } = await seed(3);
       const live = await liveExecution();

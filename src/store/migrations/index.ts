@@ -7,6 +7,7 @@ import { enrichMigration } from './0003_enrich.ts';
 import { eventsMigration } from './0004_events.ts';
 import { digestsMigration } from './0005_digests.ts';
 import { crawlMigration } from './0006_crawl.ts';
+import { enrichDueMigration } from './0007_enrich_due.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004_events': eventsMigration,
   '0005_digests': digestsMigration,
   '0006_crawl': crawlMigration,
+  '0007_enrich_due': enrichDueMigration,
 };

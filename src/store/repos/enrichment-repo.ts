@@ -24,35 +24,45 @@ const STATES: EnrichmentState[] = ['pending', 'running', 'done', 'failed', 'skip
 const CHUNK = 500;
 const ACTIVE_EXECUTION = ['queued', 'running'];
 
-/**
- * Due now: pending; failed with a retry time that has come; or running under a claim that is stale or
- * whose execution is no longer active (it crashed, was cancelled or timed out without giving them back).
- */
-function isDue(eb: Eb, now: number, staleBefore: number) {
-  return eb.or([
-    eb('articles.enrich_state', '=', 'pending'),
-    eb.and([
-      eb('articles.enrich_state', '=', 'failed'),
-      eb('articles.enrich_next_retry_at', 'is not', null),
-      eb('articles.enrich_next_retry_at', '<=', now),
-    ]),
-    eb.and([
-      eb('articles.enrich_state', '=', 'running'),
-      eb.or([
-        eb('articles.enrich_claimed_at', 'is', null),
-        eb('articles.enrich_claimed_at', '<', staleBefore),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('executions')
-              .select('executions.id')
-              .whereRef('executions.id', '=', 'articles.enrich_claim_owner')
-              .where('executions.status', 'in', ACTIVE_EXECUTION),
-          ),
+const pending = (eb: Eb) => eb('articles.enrich_state', '=', 'pending');
+
+/** Failed with a retry time that has come. */
+function retryDue(eb: Eb, now: number) {
+  return eb.and([
+    eb('articles.enrich_state', '=', 'failed'),
+    eb('articles.enrich_next_retry_at', 'is not', null),
+    eb('articles.enrich_next_retry_at', '<=', now),
+  ]);
+}
+
+/** Running under a claim that is stale or whose execution is no longer active (it crashed, was cancelled or timed out without giving them back). */
+function abandoned(eb: Eb, staleBefore: number) {
+  return eb.and([
+    eb('articles.enrich_state', '=', 'running'),
+    eb.or([
+      eb('articles.enrich_claimed_at', 'is', null),
+      eb('articles.enrich_claimed_at', '<', staleBefore),
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('executions')
+            .select('executions.id')
+            .whereRef('executions.id', '=', 'articles.enrich_claim_owner')
+            .where('executions.status', 'in', ACTIVE_EXECUTION),
         ),
-      ]),
+      ),
     ]),
   ]);
+}
+
+/** Due now: pending, retry-due failures, or abandoned claims. */
+function isDue(eb: Eb, now: number, staleBefore: number) {
+  return eb.or([pending(eb), retryDue(eb, now), abandoned(eb, staleBefore)]);
+}
+
+/** Newest first, as claims take them. */
+function newestFirst(a: { id: string; fetched_at: number }, b: { id: string; fetched_at: number }): number {
+  return Number(b.fetched_at) - Number(a.fetched_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 interface EnrichmentRow {
@@ -151,6 +161,33 @@ export class SqlEnrichmentRepo implements EnrichmentRepo {
     return total;
   }
 
+  /**
+   * SQLite's plan for the OR of the three kinds of due collects and sorts every pending article, so a
+   * claim cost grew with the backlog: one ordered, limited query per kind instead, merged here.
+   */
+  async #sqliteDue(args: ClaimArgs, ids: string[] | null): Promise<string[]> {
+    const newest = (where: (eb: Eb) => ReturnType<typeof pending>) =>
+      this.#db
+        .selectFrom('articles')
+        .select(['articles.id', 'articles.fetched_at'])
+        .where(where)
+        .$if(ids !== null, (q) => q.where('articles.id', 'in', ids!))
+        .orderBy('articles.fetched_at', 'desc')
+        .orderBy('articles.id', 'desc')
+        .limit(args.limit)
+        .execute();
+    const parts = [
+      await newest(pending),
+      await newest((eb) => retryDue(eb, args.now)),
+      await newest((eb) => abandoned(eb, args.staleBefore)),
+    ];
+    return parts
+      .flat()
+      .sort(newestFirst)
+      .slice(0, args.limit)
+      .map((r) => r.id);
+  }
+
   async claim(args: ClaimArgs): Promise<ClaimedArticle[]> {
     if (args.limit <= 0 || (args.ids && args.ids.length === 0)) return [];
     const set = {
@@ -160,16 +197,16 @@ export class SqlEnrichmentRepo implements EnrichmentRepo {
     };
     // An id list is capped at one chunk (callers pass a few ids; the rest wait for the next batch).
     const ids = args.ids ? [...new Set(args.ids)].slice(0, CHUNK) : null;
-    const due = this.#db
-      .selectFrom('articles')
-      .select('articles.id')
-      .where((eb) => isDue(eb, args.now, args.staleBefore))
-      .$if(ids !== null, (q) => q.where('articles.id', 'in', ids!))
-      .orderBy('articles.fetched_at', 'desc')
-      .orderBy('articles.id', 'desc')
-      .limit(args.limit);
     let claimed: string[];
     if (this.#dialect === 'postgres') {
+      const due = this.#db
+        .selectFrom('articles')
+        .select('articles.id')
+        .where((eb) => isDue(eb, args.now, args.staleBefore))
+        .$if(ids !== null, (q) => q.where('articles.id', 'in', ids!))
+        .orderBy('articles.fetched_at', 'desc')
+        .orderBy('articles.id', 'desc')
+        .limit(args.limit);
       // Concurrent batches lock different rows instead of queueing on the same ones.
       const rows = await this.#db
         .with(
@@ -185,7 +222,7 @@ export class SqlEnrichmentRepo implements EnrichmentRepo {
     } else {
       // SQLite: read the candidates, then take them with one UPDATE that re-checks they are still due;
       // rows another process took in between are not returned.
-      const candidates = (await due.execute()).map((r) => r.id);
+      const candidates = await this.#sqliteDue(args, ids);
       if (candidates.length === 0) return [];
       const rows = await this.#db
         .updateTable('articles')
