@@ -1,8 +1,8 @@
 // Builds the service for `npm start`: the TypeScript under src/ bundled by esbuild into dist/server/, one
 // ES module per entry and lazily loaded part (the BullMQ engine, the LLM client), packages left to
 // node_modules. Running the bundle with plain node keeps the TypeScript loader (and its memory) out of the
-// service. Files read at run time (dashboard client sources and assets, the feed parser and fingerprint
-// workers) are still read from src/ (see src/source-path.ts).
+// service. Files read at run time (dashboard client sources and assets, the feed parser, page extractor
+// and fingerprint workers) are still read from src/ (see src/source-path.ts).
 import { build } from 'esbuild';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// Paths of files read at run time from src/ (dashboard client sources and assets, the feed parser and
-// fingerprint workers), the same whether this code runs from src/ under tsx or from the bundle in
+// Paths of files read at run time from src/ (dashboard client sources and assets, the feed parser, page
+// extractor and fingerprint workers), the same whether this code runs from src/ under tsx or from the bundle in
 // dist/server/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';

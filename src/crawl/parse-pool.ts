@@ -45,7 +45,8 @@ export const inlineCrawlParser: CrawlParser = {
   close: async () => {},
 };
 
-const WORKER_ENTRY = sourcePath('crawl', 'parse-worker.ts');
+const FEED_WORKER_ENTRY = sourcePath('crawl', 'parse-worker.ts');
+const PAGE_WORKER_ENTRY = sourcePath('crawl', 'page-worker.ts');
 
 /** FetchErrors keep their class and code across the thread boundary (the crawl records the code). */
 function rebuild(error: SentError): Error {
@@ -61,13 +62,17 @@ export interface WorkerCrawlParserOptions {
 }
 
 export class WorkerCrawlParser implements CrawlParser {
+  readonly #opts: WorkerCrawlParserOptions;
   readonly #pool: ThreadPool;
+  /** Page extraction: threads of their own, started by the first page (Readability and linkedom are big). */
+  #pagePool?: ThreadPool;
   /** Jobs run on a thread / inline. */
   readonly counts = { threaded: 0, inline: 0 };
 
   constructor(opts: WorkerCrawlParserOptions) {
+    this.#opts = opts;
     this.#pool = new ThreadPool({
-      entry: WORKER_ENTRY,
+      entry: FEED_WORKER_ENTRY,
       name: 'newsdesk-feed-parser',
       threads: opts.threads,
       // Parsing allocates a lot of short-lived objects: a larger young generation means fewer collections.
@@ -131,16 +136,23 @@ export class WorkerCrawlParser implements CrawlParser {
     url: string,
     options: PageExtractOptions,
   ): Promise<ArticleResult | undefined> {
-    const slot = await this.#pool.pick();
+    this.#pagePool ??= new ThreadPool({
+      entry: PAGE_WORKER_ENTRY,
+      name: 'newsdesk-page-extractor',
+      threads: this.#opts.threads,
+      onFallback: this.#opts.onFallback,
+      rebuildError: rebuild,
+    });
+    const slot = await this.#pagePool.pick();
     if (!slot) {
       this.counts.inline++;
       return extractArticleHtml(html, url, options);
     }
     this.counts.threaded++;
-    return this.#pool.call<ArticleResult | undefined>(slot, { kind: 'extract', html, url, options });
+    return this.#pagePool.call<ArticleResult | undefined>(slot, { html, url, options });
   }
 
-  close(): Promise<void> {
-    return this.#pool.close();
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.close(), this.#pagePool?.close()]);
   }
 }

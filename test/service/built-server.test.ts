@@ -1,5 +1,5 @@
 // `npm start` runs the esbuild bundle of src/ with plain node: it must serve what the TypeScript entry
-// serves, including the files it reads from src/ at run time (dashboard client and assets, feed worker).
+// serves, including the files it reads from src/ at run time (dashboard client and assets, thread code).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -116,5 +116,48 @@ describe('the built server (npm start)', { timeout: 90_000 }, () => {
     expect(
       service!.logs.filter((l) => String(l.msg).includes('fingerprint threads could not start')),
     ).toEqual([]);
+  });
+
+  it("extracts an entry's article page through its page thread", async () => {
+    const story = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `<p>Paragraph ${i + 1} of the full story about the harbour bridge repairs and their cost.</p>`,
+    ).join('');
+    const server = await startTestServer({
+      '/full.xml': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>
+          <item><title>Bridge</title><link>${server.url}/story</link><description>Short.</description></item>
+          </channel></rss>`);
+      },
+      '/story': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          `<html><head><title>Bridge</title></head><body><nav>Home</nav><article>${story}</article></body></html>`,
+        );
+      },
+    });
+    try {
+      const source = await api(base, 'POST', '/api/sources', {
+        name: 'full text',
+        url: `${server.url}/full.xml`,
+        maxFetchDays: 0,
+        fullText: true,
+      });
+      const run = await api(base, 'POST', `/api/sources/${source.body.id}/crawl`);
+      const id: string = run.body.executionId;
+      await waitFor(
+        async () => (await api(base, 'GET', `/api/executions/${id}`)).body.finishedAt != null,
+        30_000,
+      );
+      const list = await api(base, 'GET', `/api/articles?sourceId=${source.body.id}`);
+      const article = await api(base, 'GET', `/api/articles/${list.body.items[0].id}`);
+      expect(article.body.contentText).toContain('Paragraph 6 of the full story');
+      // Extracted on the page thread, not by the inline fallback a missing worker file would cause.
+      expect(service!.logs.filter((l) => String(l.msg).includes('threads could not start'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
