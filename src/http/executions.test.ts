@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createTestApp, waitFor, type TestApp } from '../../test/helpers/app.ts';
+import { defineTask } from '../tasks/registry.ts';
 
 describe('executions API', () => {
   let t: TestApp;
@@ -123,6 +125,37 @@ describe('executions API', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ code: 'CONFLICT' });
     expect(res.json().error.message).toContain('succeeded');
+  });
+
+  it('lists a result with long arrays cut to their length; the execution itself has it whole', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => ({ source: `s${i}`, status: 'ok' }));
+    t.app.registry.register(
+      defineTask({
+        name: 'test.many_lines',
+        description: 'Returns a crawl-sized result.',
+        payload: z.object({}),
+        async handler() {
+          return { succeeded: 1000, sources: lines, few: [1, 2], nested: { deep: lines } };
+        },
+      }),
+    );
+    const id = await run('test.many_lines', {});
+    await settled(id);
+    const [listed] = (await get('/api/executions?task=test.many_lines')).json().items;
+    expect(listed.resultTruncated).toBe(true);
+    expect(listed.result).toEqual({
+      succeeded: 1000,
+      sources: { truncated: true, length: 1000 },
+      few: [1, 2],
+      nested: { deep: { truncated: true, length: 1000 } },
+    });
+    const whole = (await get(`/api/executions/${id}`)).json();
+    expect(whole.resultTruncated).toBeUndefined();
+    expect(whole.result.sources).toHaveLength(1000);
+    // A small result is listed as it is.
+    const [small] = (await get('/api/executions?status=succeeded&task=diagnostics.sleep')).json().items;
+    expect(small.resultTruncated).toBeUndefined();
+    expect(small.result).toEqual({ slept: 20 });
   });
 
   it('stats: counts and durations per task and status over a window', async () => {

@@ -51,6 +51,12 @@ export const executionSchema = z.object({
   }),
   counters: countersSchema,
   result: z.unknown(),
+  resultTruncated: z
+    .literal(true)
+    .optional()
+    .describe(
+      'In lists: long arrays of the result are shown as { truncated, length }; the execution itself has them',
+    ),
   error: z
     .object({
       type: z.string(),

@@ -14,7 +14,7 @@ import {
   queryInt,
   triggerSchema,
 } from '../schemas.ts';
-import { executionView, iso } from '../views.ts';
+import { executionListView, executionView, iso } from '../views.ts';
 
 const STATUSES = executionStatusSchema.options;
 
@@ -93,7 +93,7 @@ export const executionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
         offset: q.offset,
       });
       return {
-        items: page.items.map((e) => executionView(e, tz)),
+        items: page.items.map((e) => executionListView(e, tz)),
         total: page.total,
         limit: q.limit,
         offset: q.offset,

@@ -10,7 +10,7 @@ import type { CrawlRun, NewSource } from '../../store/crawl-types.ts';
 import { callerOf } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
 import { enqueueResponseSchema, errors, executionPageSchema, idParams, queryInt } from '../schemas.ts';
-import { enqueueView, executionView, iso } from '../views.ts';
+import { enqueueView, executionListView, iso } from '../views.ts';
 
 const isoTime = z.string().describe('ISO-8601 with the offset of the configured time zone');
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
@@ -426,7 +426,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { ctx 
       );
       const merged = [...all.items, ...one.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
       return {
-        items: merged.slice(offset, offset + limit).map((e) => executionView(e, tz)),
+        items: merged.slice(offset, offset + limit).map((e) => executionListView(e, tz)),
         total: all.total + one.total,
         limit,
         offset,
