@@ -4,7 +4,7 @@ import { HttpFetcher } from '../fetch/http-fetcher.ts';
 import { encodeLegacy, startTestServer, type TestServer } from '../test-support/http-server.ts';
 import { extractArticle, extractArticleHtml, httpPageLoader } from './extract-article.ts';
 import { extractListLinks, extractWithSelectors } from './page-source.ts';
-import { densestBlock, extractArticleFromHtml, parseDocument } from './readability.ts';
+import { densestBlock, extractArticleFromHtml, MAX_PAGE_DEPTH, parseDocument } from './readability.ts';
 import { htmlToPlainText, sanitizeArticleHtml } from './sanitize.ts';
 
 const para = (s: string, n = 6) => Array.from({ length: n }, (_, i) => `<p>${s} (${i + 1})</p>`).join('\n');
@@ -80,7 +80,8 @@ describe('extractArticleFromHtml', () => {
     expect(performance.now() - started).toBeLessThan(2000);
     expect(err).toBeInstanceOf(FetchError);
     expect((err as FetchError).code).toBe('PARSE');
-    expect(extractArticleFromHtml(nested(900))?.text).toContain('The city council voted');
+    expect(extractArticleFromHtml(nested(MAX_PAGE_DEPTH - 10))?.text).toContain('The city council voted');
+    expect(() => extractArticleFromHtml(nested(MAX_PAGE_DEPTH + 1))).toThrow(FetchError);
   });
 });
 

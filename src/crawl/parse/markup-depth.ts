@@ -7,8 +7,8 @@ export const MAX_MARKUP_DEPTH = 1000;
 
 /** Thrown from a parser callback to stop reading; the reader keeps what it has. */
 export class MarkupTooDeep extends Error {
-  constructor() {
-    super(`elements nested more than ${MAX_MARKUP_DEPTH} deep`);
+  constructor(limit = MAX_MARKUP_DEPTH) {
+    super(`elements nested more than ${limit} deep`);
   }
 }
 
@@ -18,8 +18,9 @@ export class MarkupTooDeep extends Error {
  */
 export class DepthCounter {
   depth = 0;
+  constructor(readonly limit = MAX_MARKUP_DEPTH) {}
   open(): void {
-    if (++this.depth > MAX_MARKUP_DEPTH) throw new MarkupTooDeep();
+    if (++this.depth > this.limit) throw new MarkupTooDeep(this.limit);
   }
   close(): void {
     this.depth--;
@@ -37,9 +38,9 @@ export function readWithinDepth(parser: Parser, input: string): boolean {
   }
 }
 
-/** Whether an HTML document nests deeper than MAX_MARKUP_DEPTH: one tokenizer pass that stops there. */
-export function htmlNestsTooDeep(html: string): boolean {
-  const counter = new DepthCounter();
+/** Whether an HTML document nests deeper than `limit`: one tokenizer pass that stops there. */
+export function htmlNestsTooDeep(html: string, limit = MAX_MARKUP_DEPTH): boolean {
+  const counter = new DepthCounter(limit);
   const parser = new Parser(
     { onopentagname: () => counter.open(), onclosetag: () => counter.close() },
     { decodeEntities: false },

@@ -15,7 +15,10 @@ export interface XmlElement {
   attrs: Record<string, string>;
   children: XmlElement[];
   parent: XmlElement | undefined;
-  /** Text and CDATA directly inside (before any child element), entities decoded (HTML's named ones too, as feeds use them undeclared). */
+  /**
+   * Text and CDATA directly inside (before any child element), entities decoded: HTML's named ones
+   * too, as feeds use them undeclared.
+   */
   text: string;
   /** Source range of the content between the start and end tags. */
   innerStart: number;
