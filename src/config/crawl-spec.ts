@@ -61,6 +61,10 @@ export const crawlConfigSpec = {
     'Redirects followed per request (loops are detected).',
   ],
   NEWSDESK_CRAWL_CONCURRENCY: [int(1, 256).default(32), 'Sources crawled at once by one crawl.sources run.'],
+  NEWSDESK_CRAWL_BODY_CONCURRENCY: [
+    int(1, 256).default(8),
+    'Of those, feed bodies parsed and turned into articles at once; the others wait with their response (304s never wait), which keeps the API responsive during a large crawl.',
+  ],
   NEWSDESK_CRAWL_PER_HOST_CONCURRENCY: [
     int(1, 64).default(2),
     'Requests in flight per host (shared by all workers in distributed mode).',
@@ -126,6 +130,8 @@ export interface CrawlSettings {
   maxBodyBytes: number;
   maxRedirects: number;
   concurrency: number;
+  /** Feed bodies parsed and built at once within a run. */
+  bodyConcurrency: number;
   perHostConcurrency: number;
   perHostDelayMs: number;
   robots: boolean;
@@ -164,6 +170,7 @@ export function crawlSettings(
     maxBodyBytes: raw.NEWSDESK_CRAWL_MAX_BODY_BYTES,
     maxRedirects: raw.NEWSDESK_CRAWL_MAX_REDIRECTS,
     concurrency: raw.NEWSDESK_CRAWL_CONCURRENCY,
+    bodyConcurrency: raw.NEWSDESK_CRAWL_BODY_CONCURRENCY,
     perHostConcurrency: raw.NEWSDESK_CRAWL_PER_HOST_CONCURRENCY,
     perHostDelayMs: raw.NEWSDESK_CRAWL_PER_HOST_DELAY_MS,
     robots: raw.NEWSDESK_CRAWL_ROBOTS,

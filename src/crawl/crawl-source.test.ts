@@ -7,9 +7,9 @@ import { crawlSettings, type CrawlSettings } from '../config/crawl-spec.ts';
 import type { Source } from '../store/content-types.ts';
 import type { NewSource } from '../store/crawl-types.ts';
 import { createSqliteTestStore, type DisposableStore } from '../store/testing.ts';
-import { crawlSource, type CrawlDeps } from './crawl-source.ts';
+import { crawlSource, crawlSources, type CrawlDeps } from './crawl-source.ts';
 import { CrawlService } from './crawl-service.ts';
-import type { WorkerCrawlParser } from './parse-pool.ts';
+import type { CrawlParser, WorkerCrawlParser } from './parse-pool.ts';
 import { startTestServer, type TestServer } from './test-support/http-server.ts';
 
 const HOUR = 3_600_000;
@@ -300,6 +300,40 @@ describe('crawlSource / crawlSources', () => {
     const again = await service.crawlDue({ force: true });
     expect(again).toMatchObject({ sources: 4, succeeded: 1, failed: 3, outage: false });
     expect((await reload(down[0])).consecutiveFailures).toBe(1);
+  });
+
+  it('parses and builds at most bodyConcurrency fetched feeds at once, whatever the crawl concurrency', async () => {
+    for (let i = 0; i < 6; i++)
+      server.route(`/gate-${i}.xml`, (_req, res) => xml(res, rss(items(`gate${i}`, 2))));
+    const sources = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => add({ url: `${server.url}/gate-${i}.xml` })),
+    );
+    const peakReading = async (bodyConcurrency: number) => {
+      const inner = service.parser();
+      let reading = 0;
+      let peak = 0;
+      // Each feed counts as being read from its parse until its build; a pause makes overlaps visible.
+      const parser: CrawlParser = {
+        ...inner,
+        parse: async (job) => {
+          peak = Math.max(peak, ++reading);
+          await new Promise((r) => setTimeout(r, 20));
+          const handle = await inner.parse(job);
+          return {
+            ...handle,
+            build: (indexes, options) => handle.build(indexes, options).finally(() => reading--),
+          };
+        },
+      };
+      const summary = await crawlSources(
+        await deps({ parser, settings: settings({ concurrency: 6, bodyConcurrency }) }),
+        { sourceIds: sources.map((s) => s.id), force: true },
+      );
+      expect(summary).toMatchObject({ sources: 6, failed: 0 });
+      return peak;
+    };
+    expect(await peakReading(2)).toBe(2);
+    expect(await peakReading(6)).toBeGreaterThan(2);
   });
 
   it('records a malformed feed per source without stopping the run, and recovers what it can', async () => {

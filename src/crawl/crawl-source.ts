@@ -19,8 +19,15 @@ import { extractArticle, type PageExtractor, type PageLoader } from './extract/e
 import { extractListLinks } from './extract/page-source.ts';
 import { decodeBody } from './fetch/charset.ts';
 import { isFetchError } from './fetch/errors.ts';
-import { DEFAULT_PAGE_ACCEPT, type HttpFetcher, type RedirectHop } from './fetch/http-fetcher.ts';
+import {
+  DEFAULT_PAGE_ACCEPT,
+  type FetchOutcome,
+  type HttpFetcher,
+  type RedirectHop,
+} from './fetch/http-fetcher.ts';
 import { mapLimit } from './map-limit.ts';
+import { WorkGate } from './work-gate.ts';
+import type { ParsedSummary } from './feed-jobs.ts';
 import type { CrawlParser } from './parse-pool.ts';
 import { isLikelyOutage, isWithinMaxAge } from './sources/crawl-policy.ts';
 import {
@@ -34,6 +41,7 @@ import { normalizeUrl } from './sources/url-normalize.ts';
 export type CrawlCoreSettings = Pick<
   CrawlSettings,
   | 'concurrency'
+  | 'bodyConcurrency'
   | 'robots'
   | 'timeZone'
   | 'fullTextMinChars'
@@ -53,6 +61,11 @@ export interface CrawlDeps {
   /** The shared headless browser for `browser` sources (started on first use). */
   browser: () => PageLoader;
   settings: CrawlCoreSettings;
+  /**
+   * Feed bodies parsed and built at once across a run; the other fetched bodies wait here, so the main
+   * thread's backlog (and the API's latency) stays bounded while 304s and fetches go on.
+   */
+  bodyGate?: WorkGate;
   signal?: AbortSignal;
   executionId?: string | null;
   log?: Logger;
@@ -211,18 +224,14 @@ function conditionalRequest(source: Source, signal: AbortSignal | undefined) {
   };
 }
 
-async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: Journal): Promise<Fetched> {
-  const r = await deps.fetcher.fetch(source.url, conditionalRequest(source, deps.signal));
-  const common = {
-    status: r.status,
-    etag: r.etag,
-    lastModified: r.lastModified,
-    redirects: r.redirects,
-    maxAgeMs: r.maxAgeMs,
-    retryAfterMs: r.retryAfterMs,
-  };
-  // 304: nothing to decode, parse or store.
-  if (r.notModified) return { ...common, notModified: true, itemsFound: 0, articles: [] };
+/** Parses a feed body (on a parser thread) and builds the entries this source does not have yet. */
+async function readEntries(
+  source: Source,
+  deps: CrawlDeps,
+  r: FetchOutcome,
+  now: number,
+  journal: Journal,
+): Promise<{ parsed: ParsedSummary; articles: EntryArticle[] }> {
   const handle = await deps.parser.parse({
     bytes: r.bytes,
     contentType: r.contentType,
@@ -232,7 +241,6 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
     now,
   });
   const parsed = handle.summary;
-  let articles: EntryArticle[];
   try {
     await yieldToEventLoop();
     for (const w of parsed.warnings.slice(0, 10)) journal.add('warn', w);
@@ -246,7 +254,7 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
       parsed.recent.map((id, index) => ({ index, canonicalUrl: id.canonicalUrl, guid: id.guid })),
       deps.articles,
     );
-    articles = await handle.build(
+    const articles = await handle.build(
       fresh.map((f) => f.index),
       {
         sourceUrl: r.finalUrl,
@@ -256,9 +264,27 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
         fullTextMinChars: deps.settings.fullTextMinChars,
       },
     );
+    return { parsed, articles };
   } finally {
     handle.release();
   }
+}
+
+async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: Journal): Promise<Fetched> {
+  const r = await deps.fetcher.fetch(source.url, conditionalRequest(source, deps.signal));
+  const common = {
+    status: r.status,
+    etag: r.etag,
+    lastModified: r.lastModified,
+    redirects: r.redirects,
+    maxAgeMs: r.maxAgeMs,
+    retryAfterMs: r.retryAfterMs,
+  };
+  // 304: nothing to decode, parse or store.
+  if (r.notModified) return { ...common, notModified: true, itemsFound: 0, articles: [] };
+  const read = () => readEntries(source, deps, r, now, journal);
+  const { parsed, articles: built } = await (deps.bodyGate ? deps.bodyGate.run(read) : read());
+  let articles = built;
   if (articles.some((a) => a.needsFullText)) {
     const loader =
       source.type === 'browser' ? deps.browser() : httpLoader(deps.fetcher, deps.settings.robots);
@@ -564,13 +590,14 @@ export async function crawlSources(
   const total = due.length;
   hooks.progress?.(0, total, total ? 'crawling' : 'no source is due');
   let done = 0;
+  const runDeps: CrawlDeps = { ...deps, bodyGate: new WorkGate(deps.settings.bodyConcurrency) };
   const pending = await mapLimit(
     due,
     deps.settings.concurrency,
     async (source) => {
       inFlight?.add(source.id);
       try {
-        const p = await crawlSourceDeferred(source, deps);
+        const p = await crawlSourceDeferred(source, runDeps);
         done++;
         hooks.count?.({ processed: 1, ...(p.commitFailure ? { failed: 1 } : { success: 1 }) });
         hooks.progress?.(done, total, source.name);
