@@ -25,9 +25,8 @@ import {
   type HttpFetcher,
   type RedirectHop,
 } from './fetch/http-fetcher.ts';
-import { mapLimit } from './map-limit.ts';
-import { WorkGate } from './work-gate.ts';
 import type { ParsedSummary } from './feed-jobs.ts';
+import { mapLimit } from './map-limit.ts';
 import type { CrawlParser } from './parse-pool.ts';
 import { isLikelyOutage, isWithinMaxAge } from './sources/crawl-policy.ts';
 import {
@@ -37,6 +36,7 @@ import {
   type StatePolicy,
 } from './sources/source-state.ts';
 import { normalizeUrl } from './sources/url-normalize.ts';
+import { WorkGate } from './work-gate.ts';
 
 export type CrawlCoreSettings = Pick<
   CrawlSettings,
@@ -56,7 +56,7 @@ export interface CrawlDeps {
   sources: SourcesRepo;
   articles: ArticlesRepo;
   fetcher: HttpFetcher;
-  /** Feed parsing and entry cleaning (worker threads, or inline). */
+  /** Feed parsing, entry cleaning and page extraction (worker threads, or inline). */
   parser: CrawlParser;
   /** The shared headless browser for `browser` sources (started on first use). */
   browser: () => PageLoader;
