@@ -2,7 +2,7 @@
 // (normalised by length), favour the lead and sentences sharing words with the title, drop near-duplicates,
 // and return the best few in their original order within a character budget.
 import { splitSentences } from '../text/sentences.ts';
-import { createWordSegmenter, sentenceTerms } from '../text/terms.ts';
+import { createWordSegmenter, sentenceTerms, type WordSegmenter } from '../text/terms.ts';
 
 export interface ExtractiveOptions {
   maxChars: number;
@@ -40,8 +40,11 @@ function cutTo(s: string, maxChars: number): string {
   return chars.length <= maxChars ? s : `${chars.slice(0, Math.max(1, maxChars - 1)).join('')}…`;
 }
 
+/** One segmenter for every call: creating one costs about as much as segmenting a sentence. */
+let sharedSegmenter: WordSegmenter | undefined;
+
 export function extractiveSummary(title: string, text: string, opts: ExtractiveOptions): string {
-  const segmenter = createWordSegmenter();
+  const segmenter = (sharedSegmenter ??= createWordSegmenter());
   const sentences = splitSentences(text)
     .filter((s) => s.length >= MIN_SENTENCE_CHARS)
     .slice(0, MAX_SENTENCES_RANKED);
