@@ -9,10 +9,12 @@ import type {
   ArticlesRepo,
   CrawlLogLine,
   CrawlRunStatus,
+  InsertArticlesResult,
   NewArticle,
   NewCrawlRun,
   SourcesRepo,
   SourceStatePatch,
+  SourceStateWrite,
 } from '../store/crawl-types.ts';
 import { pageToArticle, withFullText, type EntryArticle } from './entry-article.ts';
 import { extractArticle, type PageExtractor, type PageLoader } from './extract/extract-article.ts';
@@ -481,50 +483,56 @@ export async function crawlSourceDeferred(source: Source, deps: CrawlDeps): Prom
 
   await yieldToEventLoop();
   const fetchedAt = now();
-  const inserted = fetched.articles.length
-    ? await deps.articles.insertForSource(source.id, fetched.articles, fetchedAt)
-    : { insertedIds: [], duplicates: 0, crossSource: 0 };
-  const itemsNew = inserted.insertedIds.length;
-  const message = fetched.notModified
-    ? 'not modified'
-    : `${itemsNew} new of ${fetched.itemsFound}${inserted.crossSource ? ` (${inserted.crossSource} also in other sources)` : ''}`;
-  journal.add('info', `HTTP ${fetched.status}: ${message}`);
-  const { patch, promotedTo } = stateAfterSuccess(
+  const status: CrawlRunStatus = fetched.notModified ? 'not_modified' : 'ok';
+  const facts = { ...fetched, now: started };
+  // A permanent redirect due for promotion must not take another source's URL: looked up before the write.
+  const promoting = stateAfterSuccess(
     source,
-    { ...fetched, now: started, itemsNew, message },
+    { ...facts, itemsNew: 0, message: '' },
     policyOf(deps),
-  );
-  if (promotedTo) {
-    const taken = await deps.sources.getByUrl(promotedTo);
-    if (taken && taken.id !== source.id) {
+  ).promotedTo;
+  const holder = promoting ? await deps.sources.getByUrl(promoting) : undefined;
+  let written: { inserted: InsertArticlesResult; patch: SourceStatePatch } | undefined;
+  // The source's state is made from what was inserted and written in the same transaction as the articles.
+  const stateFor = (inserted: InsertArticlesResult): SourceStateWrite => {
+    const itemsNew = inserted.insertedIds.length;
+    const message = fetched.notModified
+      ? 'not modified'
+      : `${itemsNew} new of ${fetched.itemsFound}${inserted.crossSource ? ` (${inserted.crossSource} also in other sources)` : ''}`;
+    journal.add('info', `HTTP ${fetched.status}: ${message}`);
+    const { patch, promotedTo } = stateAfterSuccess(source, { ...facts, itemsNew, message }, policyOf(deps));
+    if (promotedTo && holder && holder.id !== source.id) {
       delete patch.url;
       patch.pendingRedirectUrl = null;
       patch.pendingRedirectCount = 0;
       journal.add(
         'warn',
-        `permanent redirect to ${promotedTo} not applied: source ${taken.name} has that URL`,
+        `permanent redirect to ${promotedTo} not applied: source ${holder.name} has that URL`,
       );
-    } else
+    } else if (promotedTo)
       journal.add(
         'info',
         `permanent redirect repeated ${deps.settings.redirectPromoteAfter} times: URL is now ${promotedTo}`,
       );
+    written = { inserted, patch };
+    const record = run(status, { httpStatus: fetched.status, itemsFound: fetched.itemsFound, itemsNew });
+    return { patch, run: record, now: now() };
+  };
+  if (fetched.articles.length)
+    await deps.articles.insertForSource(source.id, fetched.articles, fetchedAt, stateFor);
+  else {
+    const state = stateFor({ insertedIds: [], duplicates: 0, crossSource: 0 });
+    await deps.sources.updateState(source.id, state.patch, state.run, state.now);
   }
-  const status: CrawlRunStatus = fetched.notModified ? 'not_modified' : 'ok';
-  await yieldToEventLoop();
-  await deps.sources.updateState(
-    source.id,
-    patch,
-    run(status, { httpStatus: fetched.status, itemsFound: fetched.itemsFound, itemsNew }),
-    now(),
-  );
+  if (!written) throw new Error('the articles repository did not write the source state');
+  const { inserted, patch } = written;
   return {
     result: {
       ...base,
       status,
       httpStatus: fetched.status,
       itemsFound: fetched.itemsFound,
-      itemsNew,
+      itemsNew: inserted.insertedIds.length,
       newArticleIds: inserted.insertedIds,
       durationMs: now() - started,
       ...(patch.url ? { promotedTo: patch.url } : {}),

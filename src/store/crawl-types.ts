@@ -174,6 +174,13 @@ export interface ArticlePage {
   nextCursor: string | null;
 }
 
+/** A source's state after a crawl and, with `run`, the crawl's history row. */
+export interface SourceStateWrite {
+  patch: SourceStatePatch;
+  run?: NewCrawlRun;
+  now: number;
+}
+
 export interface ArticlesRepo {
   /** Which of these keys the source already has (one query per kind). */
   findExisting(
@@ -183,9 +190,15 @@ export interface ArticlesRepo {
   /**
    * Insert a source's new entries in one transaction. Entries the source already has (canonical URL or
    * GUID) are skipped by the unique constraints, also under concurrent crawls; an entry whose canonical URL
-   * another source stored first is inserted with duplicate_of pointing at that article.
+   * another source stored first is inserted with duplicate_of pointing at that article. With `state`, the
+   * source's state (made from what was inserted) is written in the same transaction.
    */
-  insertForSource(sourceId: string, articles: NewArticle[], fetchedAt: number): Promise<InsertArticlesResult>;
+  insertForSource(
+    sourceId: string,
+    articles: NewArticle[],
+    fetchedAt: number,
+    state?: (inserted: InsertArticlesResult) => SourceStateWrite,
+  ): Promise<InsertArticlesResult>;
   get(id: string): Promise<(Article & { sourceName: string }) | undefined>;
   list(filter?: ArticleListFilter): Promise<ArticlePage>;
   countBySource(sourceId: string): Promise<number>;

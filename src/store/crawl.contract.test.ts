@@ -247,6 +247,34 @@ describe.each(storeFactories)('crawl store contract: $name', (factory: StoreFact
       expect([...known.guids]).toEqual(['guid-4']);
     });
 
+    it("writes the source's state in the same transaction as its articles, or neither", async () => {
+      const s = await store.sources.create({ name: 'a', url: 'https://a.test/rss' });
+      const stored = await store.articles.insertForSource(s.id, [article(1), article(2)], T0, (inserted) => ({
+        patch: { etag: '"v2"', lastStatus: 200, itemsNew: inserted.insertedIds.length },
+        run: run(s.id, T0, { itemsNew: inserted.insertedIds.length }),
+        now: T0,
+      }));
+      expect(stored.insertedIds).toHaveLength(2);
+      expect(await store.sources.get(s.id)).toMatchObject({ etag: '"v2"', lastStatus: 200, itemsNew: 2 });
+      expect((await store.sources.listRuns(s.id)).items.map((r) => r.itemsNew)).toEqual([2]);
+      // A history row that cannot be written (no such source) takes the new article down with it.
+      await expect(
+        store.articles.insertForSource(s.id, [article(3)], T0 + 1, () => ({
+          patch: { etag: '"v3"' },
+          run: run('no-such-source', T0 + 1),
+          now: T0 + 1,
+        })),
+      ).rejects.toThrow();
+      expect(await store.articles.countBySource(s.id)).toBe(2);
+      expect((await store.sources.get(s.id))?.etag).toBe('"v2"');
+      // Nothing new to insert: the state is still written.
+      await store.articles.insertForSource(s.id, [article(1)], T0 + 2, (inserted) => ({
+        patch: { etag: '"v4"', itemsNew: inserted.insertedIds.length },
+        now: T0 + 2,
+      }));
+      expect(await store.sources.get(s.id)).toMatchObject({ etag: '"v4"', itemsNew: 0 });
+    });
+
     it('links the same canonical URL from another source with duplicate_of instead of dropping it', async () => {
       const a = await store.sources.create({ name: 'a', url: 'https://a.test/rss' });
       const b = await store.sources.create({ name: 'b', url: 'https://b.test/rss' });

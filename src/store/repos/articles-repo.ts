@@ -12,6 +12,7 @@ import type {
   ArticleSummary,
   InsertArticlesResult,
   NewArticle,
+  SourceStateWrite,
 } from '../crawl-types.ts';
 import { newId } from '../ids.ts';
 import { SqlText } from '../sql-text.ts';
@@ -19,7 +20,7 @@ import type { Database } from '../schema.ts';
 import type { ArticlesTable } from '../schema-content.ts';
 import { toArticleEnrichment } from './enrichment-repo.ts';
 import type { Dialect } from '../types.ts';
-import { escapeLike } from './sources-repo.ts';
+import { escapeLike, writeSourceState } from './sources-repo.ts';
 
 type Db = Kysely<Database>;
 type ListQuery = SelectQueryBuilder<Database, 'articles', object>;
@@ -166,6 +167,7 @@ export class SqlArticlesRepo implements ArticlesRepo {
     sourceId: string,
     articles: NewArticle[],
     fetchedAt: number,
+    state?: (inserted: InsertArticlesResult) => SourceStateWrite,
   ): Promise<InsertArticlesResult> {
     // Repeats inside one batch (a feed listing an item twice) are dropped before the database sees them.
     const seenUrl = new Set<string>();
@@ -177,7 +179,11 @@ export class SqlArticlesRepo implements ArticlesRepo {
       if (a.guid !== null) seenGuid.add(a.guid);
       unique.push(a);
     }
-    if (unique.length === 0) return { insertedIds: [], duplicates: articles.length, crossSource: 0 };
+    if (unique.length === 0) {
+      const none = { insertedIds: [], duplicates: articles.length, crossSource: 0 };
+      if (state) await this.#db.transaction().execute((trx) => writeSourceState(trx, sourceId, state(none)));
+      return none;
+    }
 
     // Earliest copies from other sources, read before the transaction so that it starts with a write
     // (a SQLite transaction that reads first cannot wait for the write lock). A copy another source stores
@@ -211,30 +217,31 @@ export class SqlArticlesRepo implements ArticlesRepo {
       enrich_state: 'pending',
       enrich_attempts: 0,
     }));
-    const got = await this.#db.transaction().execute(async (trx) => {
-      const inserted = new Set<string>();
+    return this.#db.transaction().execute(async (trx) => {
+      const got = new Set<string>();
       if (this.#dialect === 'sqlite') {
         // One prepared statement run per row: cheaper here than building a multi-row INSERT.
         for (const r of rows) {
           const res = await trx.executeQuery(this.#insertOne.with(INSERT_COLUMNS.map((c) => r[c])));
-          if (Number(res.numAffectedRows ?? 0) > 0) inserted.add(r.id);
+          if (Number(res.numAffectedRows ?? 0) > 0) got.add(r.id);
         }
-        return inserted;
+      } else {
+        for (const part of chunks(rows)) {
+          const done = await trx
+            .insertInto('articles')
+            .values(part)
+            .onConflict((oc) => oc.doNothing())
+            .returning('id')
+            .execute();
+          for (const r of done) got.add(r.id);
+        }
       }
-      for (const part of chunks(rows)) {
-        const done = await trx
-          .insertInto('articles')
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .execute();
-        for (const r of done) inserted.add(r.id);
-      }
-      return inserted;
+      const insertedIds = rows.filter((r) => got.has(r.id)).map((r) => r.id);
+      const crossSource = rows.filter((r) => got.has(r.id) && r.duplicate_of).length;
+      const result = { insertedIds, duplicates: articles.length - insertedIds.length, crossSource };
+      if (state) await writeSourceState(trx, sourceId, state(result));
+      return result;
     });
-    const insertedIds = rows.filter((r) => got.has(r.id)).map((r) => r.id);
-    const crossSource = rows.filter((r) => got.has(r.id) && r.duplicate_of).length;
-    return { insertedIds, duplicates: articles.length - insertedIds.length, crossSource };
   }
 
   async get(id: string): Promise<(Article & { sourceName: string }) | undefined> {

@@ -12,6 +12,7 @@ import type {
   SourcePatch,
   SourcesRepo,
   SourceStatePatch,
+  SourceStateWrite,
 } from '../crawl-types.ts';
 import { conflictOnUnique } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -127,6 +128,20 @@ function toRun(r: Selectable<CrawlRunsTable>): CrawlRun {
     durationMs: Number(r.duration_ms),
     log: fromJson<CrawlLogLine[]>(r.log) ?? [],
   };
+}
+
+/** A source's crawl state and history row, in the transaction (or connection) the caller gives. */
+export async function writeSourceState(
+  db: Kysely<Database>,
+  id: string,
+  { patch, run, now }: SourceStateWrite,
+): Promise<void> {
+  await db
+    .updateTable('sources')
+    .set({ ...stateColumns(patch), updated_at: now })
+    .where('id', '=', id)
+    .execute();
+  if (run) await db.insertInto('crawl_runs').values(runRow(run)).execute();
 }
 
 function runRow(run: NewCrawlRun): CrawlRunsTable {
@@ -302,15 +317,8 @@ export class SqlSourcesRepo implements SourcesRepo {
   }
 
   async updateState(id: string, patch: SourceStatePatch, run?: NewCrawlRun, now = Date.now()): Promise<void> {
-    const set = { ...stateColumns(patch), updated_at: now };
-    if (!run) {
-      await this.#db.updateTable('sources').set(set).where('id', '=', id).execute();
-      return;
-    }
-    await this.#db.transaction().execute(async (trx) => {
-      await trx.updateTable('sources').set(set).where('id', '=', id).execute();
-      await trx.insertInto('crawl_runs').values(runRow(run)).execute();
-    });
+    if (!run) await writeSourceState(this.#db, id, { patch, now });
+    else await this.#db.transaction().execute((trx) => writeSourceState(trx, id, { patch, run, now }));
   }
 
   async recordRun(run: NewCrawlRun): Promise<CrawlRun> {
