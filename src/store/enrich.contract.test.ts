@@ -242,6 +242,31 @@ describe.each(storeFactories)('enrichment store contract: $name', (factory: Stor
       expect(await store.enrichment.get('missing')).toBeUndefined();
     });
 
+    it('writes outcomes that arrive together, each with its own claim result', async () => {
+      const { ids } = await seed(4);
+      const owner = await liveExecution();
+      const now = Date.now();
+      await store.enrichment.claim({ owner, now, limit: 3, ids: ids.slice(0, 3), staleBefore: now - STALE });
+      const held = await Promise.all([
+        store.enrichment.saveResult(ids[0], owner, RESULT, now),
+        store.enrichment.markFailed(
+          ids[1],
+          owner,
+          { code: 'LLM_SERVER', message: '500', nextRetryAt: null },
+          now,
+        ),
+        store.enrichment.saveResult(ids[3], owner, RESULT, now), // never claimed
+        store.enrichment.markSkipped(ids[2], 'someone-else', 'no text', now), // not this claim
+      ]);
+      expect(held).toEqual([true, true, false, false]);
+      expect((await Promise.all(ids.map((id) => store.enrichment.get(id)))).map((e) => e?.state)).toEqual([
+        'done',
+        'failed',
+        'running',
+        'pending',
+      ]);
+    });
+
     it('marks failures with a retry time, retries them when due, and keeps final failures out', async () => {
       const { ids } = await seed(3);
       const owner = await liveExecution();
