@@ -39,6 +39,22 @@ describe('parseFeedText (XML)', () => {
     expect(feed.entries[0].url).toBe('http://news.example.com/one');
   });
 
+  it('takes the RSS link from the <link> with text, also after an Atom link in the default namespace', () => {
+    const rss = `<rss version="2.0"><channel><title>T</title>
+      <link xmlns="http://www.w3.org/2005/Atom" rel="self" href="http://feeds.example.com/t"/>
+      <link>http://news.example.com/</link>
+      <item><title>One</title><link xmlns="http://www.w3.org/2005/Atom" href="/one"/></item>
+      <item><title>Two</title><link/><link>/two</link></item>
+      </channel></rss>`;
+    const feed = parseFeedText(rss, { feedUrl: FEED_URL });
+    expect(feed.link).toBe('http://news.example.com/');
+    expect(feed.selfUrl).toBe('http://feeds.example.com/t');
+    expect(feed.entries.map((e) => e.url)).toEqual([
+      'http://news.example.com/one',
+      'http://news.example.com/two',
+    ]);
+  });
+
   it('unwraps Atom xhtml content and escapes type="text" content', () => {
     const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
       <entry><id>1</id><title>X</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Body <b>bold</b></p></div></content></entry>

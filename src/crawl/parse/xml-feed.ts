@@ -51,6 +51,19 @@ function atomLink(
   return undefined;
 }
 
+/**
+ * An RSS/RDF element's link: the text of its first `<link>` that has some, else an Atom-style link, whether
+ * written `atom:link` or as `<link href>` in the Atom default namespace.
+ */
+function rssLink(tree: XmlTree, el: XmlElement, base: string | undefined): string | undefined {
+  const links = atomLinks(el);
+  for (const l of links) {
+    const text = l.prefix === '' ? valueOf(tree, l) : undefined;
+    if (text) return resolveUrl(text, base);
+  }
+  return atomLink(links, base);
+}
+
 function personName(tree: XmlTree, el: XmlElement | undefined): string | undefined {
   if (!el) return undefined;
   const named = valueOf(tree, childNamed(el, ['name'], el.prefix)) ?? valueOf(tree, childNamed(el, ['name']));
@@ -93,7 +106,7 @@ function rssItem(tree: XmlTree, item: XmlElement, base: string | undefined, ctx:
   const b = baseOf(item, base);
   const guidEl = childNamed(item, ['guid']);
   const guid = valueOf(tree, guidEl);
-  let url = resolveUrl(v(['link']), b) ?? atomLink(childrenNamed(item, 'link', 'atom'), b);
+  let url = rssLink(tree, item, b);
   if (!url && guid && attrOf(guidEl, 'ispermalink')?.trim().toLowerCase() !== 'false' && isHttpUrl(guid))
     url = guid;
   const description = v(['description']) ?? v(['description'], 'dc');
@@ -169,7 +182,7 @@ function rdfItem(tree: XmlTree, item: XmlElement, base: string | undefined, ctx:
   const about = attrOf(item, 'rdf:about')?.trim() || undefined;
   return finishEntry({
     id: about,
-    url: resolveUrl(v(['link']), b) ?? (about && isHttpUrl(about) ? about : undefined),
+    url: rssLink(tree, item, b) ?? (about && isHttpUrl(about) ? about : undefined),
     title: plainText(v(['title'])) ?? plainText(v(['title'], 'dc')),
     summary: htmlToText(description) || undefined,
     contentHtml: v(['encoded'], 'content') ?? description,
@@ -262,7 +275,6 @@ function fromTree(tree: XmlTree, ctx: NormaliseContext): ParsedFeed | undefined 
   const ttl = Number(v(['ttl'])) > 0 ? Number(v(['ttl'])) : undefined;
   const sy = syndicationMinutes(v(['updateperiod'], 'sy'), v(['updatefrequency'], 'sy'));
   const ttlMinutes = rdf ? sy : (ttl ?? sy);
-  const embeddedLinks = childrenNamed(channel, 'link', 'atom');
   const itemFor = rdf ? rdfItem : rssItem;
   return {
     format: rdf ? 'rdf' : 'rss',
@@ -272,8 +284,8 @@ function fromTree(tree: XmlTree, ctx: NormaliseContext): ParsedFeed | undefined 
         : 'rss10'
       : rssVersion(root),
     title: plainText(v(['title'])) ?? plainText(v(['title'], 'dc')),
-    link: resolveUrl(v(['link']), base) ?? atomLink(embeddedLinks, base),
-    selfUrl: atomLink(embeddedLinks, base, ['self']),
+    link: rssLink(tree, channel, base),
+    selfUrl: atomLink(atomLinks(channel), base, ['self']),
     description: plainText(v(['description'])),
     language: v(['language']) ?? v(['language'], 'dc'),
     ...(ttlMinutes ? { ttlMinutes } : {}),
