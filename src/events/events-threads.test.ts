@@ -3,9 +3,8 @@
 // over several pages of pending articles.
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/helpers/app.ts';
-import { seedContent } from '../store/testing-content.ts';
-import { HOUR, loadFixtures } from './testdata/fixtures.ts';
-import { placements, runGroupTask, seedArticle } from './testdata/seed-articles.ts';
+import { loadFixtures } from './testdata/fixtures.ts';
+import { placements, runGroupTask, seedFixtureCopies } from './testdata/seed-articles.ts';
 
 const fixtures = loadFixtures('articles.json');
 const COPIES = 5;
@@ -15,18 +14,7 @@ const BATCH = 20;
 async function groupWith(threads: string) {
   const t = await createTestApp({ seedSchedules: false, env: { NEWSDESK_EVENTS_THREADS: threads } });
   try {
-    const target = { kind: 'sqlite' as const, file: (t.config.database as { file: string }).file };
-    const sourceIds = [...new Set(fixtures.map((f) => f.sourceId))];
-    await seedContent(target, { sources: sourceIds.map((id) => ({ id, name: id })) });
-    const shift = Date.now() - HOUR - Math.max(...fixtures.map((f) => f.publishedAt ?? f.fetchedAt));
-    for (let copy = 0; copy < COPIES; copy++)
-      await seedContent(target, {
-        articles: fixtures.map((f) => ({
-          ...seedArticle(f, shift - copy * 10 * 60_000),
-          id: `${f.id}-${copy}`,
-          url: `https://${f.sourceId}.example.test/${f.id}/${copy}`,
-        })),
-      });
+    await seedFixtureCopies(t, fixtures, COPIES, 10 * 60_000);
     const run = await runGroupTask(t, { lookbackHours: 24 * 60, batchSize: BATCH });
     expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
     return { result: run.result, placed: [...(await placements(t))].sort() };

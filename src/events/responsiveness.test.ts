@@ -3,9 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { longestStallDuring } from '../../test/helpers/event-loop-stall.ts';
-import { seedContent } from '../store/testing-content.ts';
-import { HOUR, loadFixtures } from './testdata/fixtures.ts';
-import { runGroupTask, seedArticle } from './testdata/seed-articles.ts';
+import { loadFixtures } from './testdata/fixtures.ts';
+import { runGroupTask, seedFixtureCopies } from './testdata/seed-articles.ts';
 
 const fixtures = loadFixtures('articles.json');
 const COPIES = 120;
@@ -18,21 +17,11 @@ describe('event grouping of many articles', () => {
   afterAll(() => t?.close());
 
   it('keeps the event loop turning while it runs', async () => {
-    const target = { kind: 'sqlite' as const, file: (t.config.database as { file: string }).file };
-    const sourceIds = [...new Set(fixtures.map((f) => f.sourceId))];
-    await seedContent(target, { sources: sourceIds.map((id) => ({ id, name: id })) });
-    const shift = Date.now() - HOUR - Math.max(...fixtures.map((f) => f.publishedAt ?? f.fetchedAt));
-    for (let copy = 0; copy < COPIES; copy++)
-      await seedContent(target, {
-        articles: fixtures.map((f) => ({
-          ...seedArticle(f, shift - copy * 60_000),
-          id: `${f.id}-${copy}`,
-          url: `https://${f.sourceId}.example.test/${f.id}/${copy}`,
-          // Distinct stories per copy, so the grouper has real work and no shortcut.
-          title: `${f.originalTitle ?? f.title} ${copy}`,
-          contentText: `${copy} ${f.text ?? ''} ${copy}`,
-        })),
-      });
+    // Distinct stories per copy, so the grouper has real work and no shortcut.
+    await seedFixtureCopies(t, fixtures, COPIES, 60_000, (f, copy) => ({
+      title: `${f.originalTitle ?? f.title} ${copy}`,
+      contentText: `${copy} ${f.text ?? ''} ${copy}`,
+    }));
     const started = performance.now();
     const { stallMs } = await longestStallDuring(async () => {
       const e = await runGroupTask(t);

@@ -1,9 +1,9 @@
 // Test-only: fixture articles as enriched article rows in a real database, and the events.group run.
 import { waitFor, type TestApp } from '../../../test/helpers/app.ts';
-import type { SeedArticle } from '../../store/testing-content.ts';
+import { seedContent, type SeedArticle } from '../../store/testing-content.ts';
 import type { Execution } from '../../store/types.ts';
 import { EVENTS_GROUP_TASK } from '../register.ts';
-import type { FixtureArticle } from './fixtures.ts';
+import { HOUR, type FixtureArticle } from './fixtures.ts';
 
 export const SOURCE_NAMES: Record<string, string> = {
   bleepingcomputer: 'BleepingComputer',
@@ -37,6 +37,32 @@ export function seedArticle(f: FixtureArticle, shift: number): SeedArticle {
     ),
     enrichState: 'done',
   };
+}
+
+/**
+ * `copies` copies of the fixtures (with their sources) in the app's SQLite database, the newest an hour
+ * old and each copy `spacingMs` older than the one before; `more` changes a copy's row.
+ */
+export async function seedFixtureCopies(
+  t: TestApp,
+  fixtures: readonly FixtureArticle[],
+  copies: number,
+  spacingMs: number,
+  more: (f: FixtureArticle, copy: number) => Partial<SeedArticle> = () => ({}),
+): Promise<void> {
+  const target = { kind: 'sqlite' as const, file: (t.config.database as { file: string }).file };
+  const sourceIds = [...new Set(fixtures.map((f) => f.sourceId))];
+  await seedContent(target, { sources: sourceIds.map((id) => ({ id, name: id })) });
+  const shift = Date.now() - HOUR - Math.max(...fixtures.map((f) => f.publishedAt ?? f.fetchedAt));
+  for (let copy = 0; copy < copies; copy++)
+    await seedContent(target, {
+      articles: fixtures.map((f) => ({
+        ...seedArticle(f, shift - copy * spacingMs),
+        id: `${f.id}-${copy}`,
+        url: `https://${f.sourceId}.example.test/${f.id}/${copy}`,
+        ...more(f, copy),
+      })),
+    });
 }
 
 /** Run events.group through the engine and wait for its end. */
