@@ -19,6 +19,14 @@ describe('FingerprintPool', () => {
     expect(chunk.ms).toBeGreaterThan(0);
   });
 
+  it("moves a chunk's arrays in one buffer: every array of the chunk is a view into it", async () => {
+    const { fingerprints } = await pool.fingerprint(fixtures);
+    const buffers = new Set(
+      fingerprints.flatMap((fp) => [fp.lead.buffer, fp.leadTerms.buffer, fp.titleTerms.buffer]),
+    );
+    expect(buffers.size).toBe(1);
+  });
+
   it('sends a request before the caller yields, so the thread works while the caller does', async () => {
     await pool.warmUp();
     const pending = pool.fingerprint(fixtures);

@@ -11,6 +11,7 @@ import {
   type FingerprintInput,
   type FingerprintOptions,
 } from './fingerprint.ts';
+import { unpackFingerprints, type PackedFingerprints } from './fingerprint-transfer.ts';
 
 export interface FingerprintChunk {
   fingerprints: ArticleFingerprint[];
@@ -76,7 +77,11 @@ export class FingerprintPool {
     this.counts.threaded++;
     this.#inFlight++;
     try {
-      return await this.#pool!.call<FingerprintChunk>(slot, { articles: inputs, options: this.#options });
+      const { packed, ms } = await this.#pool!.call<{ packed: PackedFingerprints; ms: number }>(slot, {
+        articles: inputs,
+        options: this.#options,
+      });
+      return { fingerprints: unpackFingerprints(packed), ms };
     } finally {
       this.#inFlight--;
     }
