@@ -1,6 +1,7 @@
 // LSH banding over MinHash signatures: documents that agree on every row of some band share a bucket.
 // Buckets are capped (most recent kept), so a lookup costs at most bands × cap whatever the archive size.
 import { combine32, KEY_MASK } from './hash.ts';
+import { IntKeyMap } from './int-key-map.ts';
 import type { Signature } from './minhash.ts';
 
 const combine = combine32;
@@ -17,7 +18,7 @@ export class LshTable<T extends object> {
   readonly rows: number;
   readonly bucketCap: number;
   /** One map for all bands (the band is mixed into the key); a bucket of one is stored without an array. */
-  private readonly buckets = new Map<number, T | T[]>();
+  private readonly buckets = new IntKeyMap<T | T[]>();
 
   constructor(options: LshTableOptions) {
     this.bands = options.bands;
@@ -61,9 +62,13 @@ export class LshTable<T extends object> {
         if (bucket === entry) buckets.delete(key);
         continue;
       }
-      const at = bucket.indexOf(entry);
-      if (at < 0) continue;
-      bucket.splice(at, 1);
+      // Entries leave oldest first: usually the head (shift allocates nothing, splice does).
+      if (bucket[0] === entry) bucket.shift();
+      else {
+        const at = bucket.indexOf(entry);
+        if (at < 0) continue;
+        bucket.splice(at, 1);
+      }
       if (bucket.length === 1) buckets.set(key, bucket[0]);
     }
   }

@@ -86,6 +86,21 @@ export function signatureSimilarity(a: Signature, b: Signature): number {
   return equal / n;
 }
 
+/**
+ * signatureSimilarity(a, b) when it is at least `min`, else -1. Stops comparing once too many slots differ
+ * for `min` to be reached: most LSH candidates share one band by chance and are dismissed after ~half the slots.
+ */
+export function similarityAtLeast(a: Signature, b: Signature, min: number): number {
+  const n = Math.min(a.length, b.length);
+  if (n === 0 || a[0] === EMPTY || b[0] === EMPTY) return min <= 0 ? 0 : -1;
+  // Slots allowed to differ; rounded generously, the exact test is the last line.
+  const allowed = n - Math.ceil(min * n - 1e-9);
+  let differ = 0;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i] && ++differ > allowed) return -1;
+  const similarity = (n - differ) / n;
+  return similarity >= min ? similarity : -1;
+}
+
 /** True when the signature came from an empty set. */
 export function isEmptySignature(sig: Signature): boolean {
   return sig.length === 0 || sig[0] === EMPTY;

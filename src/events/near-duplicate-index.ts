@@ -4,7 +4,7 @@
 import type { ArticleFingerprint } from './fingerprint.ts';
 import { LshTable } from './lsh-table.ts';
 import { MinHeap } from './min-heap.ts';
-import { isEmptySignature, signatureSimilarity } from './minhash.ts';
+import { isEmptySignature, signatureSimilarity, similarityAtLeast } from './minhash.ts';
 
 export interface NearDuplicateDoc {
   id: string;
@@ -158,13 +158,21 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
     const matches: NearDuplicateMatch<T>[] = [];
     for (const { doc } of touched) {
       if (doc.id === options.excludeId) continue;
-      const lead = signatureSimilarity(fingerprint.lead, doc.fingerprint.lead);
-      const body =
+      // Either side reaching `min` keeps the candidate; only then are both computed in full.
+      let lead = similarityAtLeast(fingerprint.lead, doc.fingerprint.lead, min);
+      let body =
         fingerprint.body && doc.fingerprint.body
-          ? signatureSimilarity(fingerprint.body, doc.fingerprint.body)
-          : 0;
-      const similarity = Math.max(lead, body);
-      if (similarity >= min) matches.push({ id: doc.id, doc, similarity, lead, body });
+          ? similarityAtLeast(fingerprint.body, doc.fingerprint.body, min)
+          : -1;
+      if (lead < 0 && body < 0) continue;
+      if (lead < 0) lead = signatureSimilarity(fingerprint.lead, doc.fingerprint.lead);
+      if (body < 0) {
+        body =
+          fingerprint.body && doc.fingerprint.body
+            ? signatureSimilarity(fingerprint.body, doc.fingerprint.body)
+            : 0;
+      }
+      matches.push({ id: doc.id, doc, similarity: Math.max(lead, body), lead, body });
     }
     touched.length = 0;
     return matches.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));

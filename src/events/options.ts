@@ -1,5 +1,5 @@
 // Tunables of event grouping, with the defaults the tests and benchmark were calibrated on.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ValidationError } from '../errors.ts';
 import type { EventArticle } from './article.ts';
 import type { CjkMode } from './tokenize.ts';
@@ -38,7 +38,7 @@ export const DEFAULT_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 /** Deterministic: a retried or replayed run gives the event the same id. */
 export function defaultEventId(seed: Pick<EventArticle, 'id'>): string {
-  return 'evt_' + createHash('sha1').update(seed.id).digest('hex').slice(0, 20);
+  return 'evt_' + hash('sha1', seed.id, 'hex').slice(0, 20);
 }
 
 export function resolveGroupingOptions(options: GroupingOptions = {}): ResolvedGroupingOptions {

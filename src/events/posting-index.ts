@@ -18,8 +18,13 @@ export class PostingIndex<K, V> {
   remove(key: K, value: V): void {
     const list = this.lists.get(key);
     if (!list) return;
-    const at = list.indexOf(value);
-    if (at >= 0) list.splice(at, 1);
+    // Members leave oldest first, so the value is usually at the head: shift allocates nothing, splice does.
+    if (list[0] === value) list.shift();
+    else {
+      const at = list.indexOf(value);
+      if (at < 0) return;
+      list.splice(at, 1);
+    }
     if (list.length === 0) this.lists.delete(key);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mix32 } from './hash.ts';
-import { minHash, oneMinHash, signatureSimilarity } from './minhash.ts';
+import { minHash, oneMinHash, signatureSimilarity, similarityAtLeast } from './minhash.ts';
 import { hammingDistance, simHash, simHashFromHex, simHashToHex } from './simhash.ts';
 import { decodeFingerprint, encodeFingerprint, fingerprintArticle } from './fingerprint.ts';
 
@@ -25,6 +25,20 @@ describe('MinHash', () => {
     expect(signatureSimilarity(oneMinHash(a, 64), oneMinHash(b, 64))).toBeLessThan(0.65);
     expect(signatureSimilarity(oneMinHash(set(0, 10), 64), oneMinHash(set(0, 10), 64))).toBe(1);
     expect(signatureSimilarity(oneMinHash(set(0, 10), 64), oneMinHash(set(50, 60), 64))).toBeLessThan(0.2);
+  });
+
+  it('similarityAtLeast gives the similarity when it reaches the floor, else -1, at every agreement', () => {
+    const base = minHash(a, 42);
+    for (let agree = 0; agree <= 42; agree++) {
+      const other = base.slice();
+      for (let i = agree; i < 42; i++) other[i] = base[i] + 1;
+      const exact = signatureSimilarity(base, other);
+      for (const floor of [0, 0.3, 0.45, 0.5, 0.6, 1]) {
+        expect(similarityAtLeast(base, other, floor)).toBe(exact >= floor ? exact : -1);
+      }
+    }
+    expect(similarityAtLeast(base, minHash(new Uint32Array(0), 42), 0.45)).toBe(-1);
+    expect(similarityAtLeast(base, minHash(new Uint32Array(0), 42), 0)).toBe(0);
   });
 
   it('treats an empty set as similar to nothing', () => {

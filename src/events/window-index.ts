@@ -10,7 +10,7 @@ import type { Probe } from './pair-evidence.ts';
 import { PostingIndex } from './posting-index.ts';
 import { sortedHas } from './sorted-terms.ts';
 import { TermCounts } from './term-counts.ts';
-import { termWeight } from './term-weights.ts';
+import { GENERIC_TERM_WEIGHT, termWeight } from './term-weights.ts';
 import { genericTokenHashes } from './tokenize.ts';
 
 /** LSH candidates below this headline/body similarity are not worth scoring for their signature alone. */
@@ -29,6 +29,11 @@ const ANCHOR_MAX_EVENTS = 3;
 const RARE_TERM_SHARE = 0.01;
 /** Counting the events that name an entity stops here: rarity 1/sqrt(n) is small enough already. */
 const MANY_EVENTS = 16;
+/** In the term table, a document adds DF_STEP; GENERIC_BIT marks the generic vocabulary. */
+const DF_STEP = 2;
+const GENERIC_BIT = 1;
+/** Document frequencies below this get their idf from a per-window-size cache. */
+const IDF_CACHED_DF = 64;
 /** Recompute an indexed member's term masses once the window size moved by this factor. */
 const MASS_REFRESH_FACTOR = 1.25;
 
@@ -56,10 +61,14 @@ export class WindowIndex {
   private readonly cvePostings: PostingIndex<string, MemberNode>;
   private readonly entityPostings: PostingIndex<string, MemberNode>;
   private readonly termPostings: PostingIndex<number, MemberNode>;
-  /** Window document frequency of title, original-title and summary terms. */
-  private readonly termDf = new TermCounts(4096);
-  /** The generic security vocabulary, as a typed set (looked up for every term weighed). */
-  private readonly generic = new TermCounts(256);
+  /**
+   * Per term, in one lookup: twice its window document frequency (title, original-title and summary
+   * terms), plus 1 for a word of the generic security vocabulary (those stay in the table at df 0).
+   */
+  private readonly terms = new TermCounts(4096);
+  /** idf by document frequency for the window size idfWindow (weights read ~130 terms per article). */
+  private readonly idfByDf = new Float64Array(IDF_CACHED_DF).fill(NaN);
+  private idfWindow = -1;
   private readonly reached: MemberNode[] = [];
   private stamp = 0;
   /** Latest instant the window was advanced to. */
@@ -71,7 +80,8 @@ export class WindowIndex {
     this.cvePostings = new PostingIndex(opts.postingCap);
     this.entityPostings = new PostingIndex(opts.postingCap);
     this.termPostings = new PostingIndex(opts.postingCap);
-    for (const term of genericTokenHashes(opts.cjk)) this.generic.add(term, 1);
+    for (const term of genericTokenHashes(opts.cjk))
+      if (!this.isGeneric(term)) this.terms.add(term, GENERIC_BIT);
   }
 
   get size(): number {
@@ -159,13 +169,13 @@ export class WindowIndex {
     for (const cve of member.focalCves) this.cvePostings.remove(cve, member);
     for (const entity of member.fingerprint.entities) this.entityPostings.remove(entity.key, member);
     for (const term of member.indexTerms) this.termPostings.remove(term, member);
-    const termDf = this.termDf;
-    for (const term of member.dfTerms) termDf.add(term, -1);
+    const terms = this.terms;
+    for (const term of member.dfTerms) terms.add(term, -DF_STEP);
   }
 
   private countDf(member: MemberNode): void {
-    const termDf = this.termDf;
-    for (const term of member.dfTerms) termDf.add(term, 1);
+    const terms = this.terms;
+    for (const term of member.dfTerms) terms.add(term, DF_STEP);
   }
 
   /** Title and original-title terms that go into the term postings (generic words excluded). */
@@ -197,11 +207,25 @@ export class WindowIndex {
   // ---- term weights ---------------------------------------------------------------------------------
 
   private isGeneric(term: number): boolean {
-    return this.generic.get(term) > 0;
+    return (this.terms.get(term) & GENERIC_BIT) !== 0;
+  }
+
+  private df(term: number): number {
+    return this.terms.get(term) >> 1;
   }
 
   private weightOf(term: number): number {
-    return termWeight(this.termDf.get(term), this.members.size, this.isGeneric(term));
+    const entry = this.terms.get(term);
+    const df = entry >> 1;
+    const n = this.members.size;
+    if (df >= IDF_CACHED_DF) return termWeight(df, n, (entry & GENERIC_BIT) !== 0);
+    if (n !== this.idfWindow) {
+      this.idfByDf.fill(NaN);
+      this.idfWindow = n;
+    }
+    let idf = this.idfByDf[df];
+    if (idf !== idf) idf = this.idfByDf[df] = termWeight(df, n, false);
+    return (entry & GENERIC_BIT) !== 0 ? idf * GENERIC_TERM_WEIGHT : idf;
   }
 
   private weights(terms: Uint32Array): { weights: Float64Array; mass: number } {
@@ -254,7 +278,7 @@ export class WindowIndex {
     const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
     const indexTerms = this.titleIndexTerms(fp);
     for (const term of indexTerms) {
-      if (this.termDf.get(term) > rareDf) continue;
+      if (this.df(term) > rareDf) continue;
       if (this.distinctEvents(this.termPostings.get(term), ANCHOR_MAX_EVENTS) <= ANCHOR_MAX_EVENTS) {
         anchorTerms.add(term);
       }
