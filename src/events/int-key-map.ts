@@ -1,98 +1,52 @@
-// A map from 30-bit non-negative integer keys to values, as open addressing over a typed key array (linear
-// probing, backward-shift delete). LSH band keys are looked up ~70 times per placed article, mostly for
-// buckets of one entry; a JS Map spends most of that time hashing and chasing its chains.
+// A map from 30-bit non-negative integer keys to values, as open addressing over a typed key array
+// (int-key-table.ts). LSH band keys are looked up ~70 times per placed article, mostly for buckets of one
+// entry; a JS Map spends most of that time hashing and chasing its chains.
+import { EMPTY_KEY, IntKeyTable } from './int-key-table.ts';
 
-const EMPTY = -1;
-
-export class IntKeyMap<V> {
-  private keys: Int32Array;
-  private values: (V | undefined)[];
-  private mask: number;
-  private used = 0;
+export class IntKeyMap<V> extends IntKeyTable {
+  declare private values: (V | undefined)[];
 
   constructor(initialCapacity = 1024) {
-    let capacity = 16;
-    while (capacity < initialCapacity * 2) capacity *= 2;
-    this.keys = new Int32Array(capacity).fill(EMPTY);
-    this.values = new Array<V | undefined>(capacity).fill(undefined);
-    this.mask = capacity - 1;
-  }
-
-  get size(): number {
-    return this.used;
-  }
-
-  private slot(key: number): number {
-    return (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
+    super(initialCapacity);
   }
 
   get(key: number): V | undefined {
-    const keys = this.keys;
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const k = keys[i];
-      if (k === key) return this.values[i];
-      if (k === EMPTY) return undefined;
-    }
+    const at = this.find(key);
+    return at < 0 ? undefined : this.values[at];
   }
 
   set(key: number, value: V): void {
+    // Checked here, before a lookup: -1 would match an empty slot.
     if (key < 0 || key > 0x3fffffff) throw new RangeError(`IntKeyMap key out of range: ${key}`);
-    const keys = this.keys;
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const k = keys[i];
-      if (k === key) {
-        this.values[i] = value;
-        return;
-      }
-      if (k === EMPTY) {
-        keys[i] = key;
-        this.values[i] = value;
-        if (++this.used * 2 > keys.length) this.grow();
-        return;
-      }
-    }
+    const at = this.find(key);
+    // Claim before reading this.values: it may grow the table and replace the array.
+    const slot = at < 0 ? this.claim(key) : at;
+    this.values[slot] = value;
   }
 
   delete(key: number): boolean {
-    const keys = this.keys;
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const k = keys[i];
-      if (k === key) {
-        this.deleteAt(i);
-        return true;
-      }
-      if (k === EMPTY) return false;
-    }
+    const at = this.find(key);
+    if (at < 0) return false;
+    this.deleteAt(at);
+    return true;
   }
 
-  private deleteAt(hole: number): void {
-    const keys = this.keys;
-    const values = this.values;
-    const mask = this.mask;
-    keys[hole] = EMPTY;
-    values[hole] = undefined;
-    this.used--;
-    // Shift later members of the probe run back so lookups never stop at the hole.
-    for (let i = (hole + 1) & mask; keys[i] !== EMPTY; i = (i + 1) & mask) {
-      const home = this.slot(keys[i]);
-      const between = hole <= i ? home > hole && home <= i : home > hole || home <= i;
-      if (between) continue;
-      keys[hole] = keys[i];
-      values[hole] = values[i];
-      keys[i] = EMPTY;
-      values[i] = undefined;
-      hole = i;
-    }
+  protected allocateValues(capacity: number): void {
+    this.values = new Array<V | undefined>(capacity).fill(undefined);
   }
 
-  private grow(): void {
-    const oldKeys = this.keys;
+  protected moveValue(from: number, to: number): void {
+    this.values[to] = this.values[from];
+  }
+
+  protected clearValue(slot: number): void {
+    this.values[slot] = undefined;
+  }
+
+  protected reinsert(oldKeys: Int32Array): void {
     const oldValues = this.values;
-    this.keys = new Int32Array(oldKeys.length * 2).fill(EMPTY);
-    this.values = new Array<V | undefined>(oldKeys.length * 2).fill(undefined);
-    this.mask = this.keys.length - 1;
-    this.used = 0;
+    this.allocateValues(this.keys.length);
     for (let i = 0; i < oldKeys.length; i++)
-      if (oldKeys[i] !== EMPTY) this.set(oldKeys[i], oldValues[i] as V);
+      if (oldKeys[i] !== EMPTY_KEY) this.set(oldKeys[i], oldValues[i] as V);
   }
 }
