@@ -3,6 +3,7 @@ import { hasCjk } from './normalize.ts';
 import type { EventEntityCount, EventRecord } from './event-types.ts';
 import type { EntityKey } from './keys.ts';
 import type { NearDuplicateDoc } from './near-duplicate-index.ts';
+import { stableSort } from './stable-sort.ts';
 
 const MAX_EVENT_ENTITIES = 20;
 
@@ -143,10 +144,12 @@ function addSource(event: EventNode, sourceId: string): void {
   event.record.sourceIds.push(sourceId);
 }
 
+function byCount(a: EventEntityCount, b: EventEntityCount): number {
+  return b.count - a.count || (a.key < b.key ? -1 : 1);
+}
+
 function refreshEntities(event: EventNode): void {
-  const sorted = [...event.entityCounts.values()].sort(
-    (a, b) => b.count - a.count || (a.key < b.key ? -1 : 1),
-  );
+  const sorted = stableSort([...event.entityCounts.values()], byCount);
   event.record.entities = sorted.slice(0, MAX_EVENT_ENTITIES);
   if (sorted.length > MAX_EVENT_ENTITIES)
     event.entityCounts = new Map(event.record.entities.map((e) => [e.key, e]));

@@ -5,6 +5,7 @@ import type { ArticleFingerprint } from './fingerprint.ts';
 import { LshTable } from './lsh-table.ts';
 import { MinHeap } from './min-heap.ts';
 import { isEmptySignature, signatureSimilarity, similarityAtLeast } from './minhash.ts';
+import { stableSort } from './stable-sort.ts';
 
 export interface NearDuplicateDoc {
   id: string;
@@ -175,6 +176,12 @@ export class NearDuplicateIndex<T extends NearDuplicateDoc = NearDuplicateDoc> {
       matches.push({ id: doc.id, doc, similarity: Math.max(lead, body), lead, body });
     }
     touched.length = 0;
-    return matches.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
+    return stableSort(matches, bySimilarity);
   }
+}
+
+/** Most similar first; equal similarity by id, so the order never depends on insertion. -1, 0 or 1. */
+function bySimilarity(a: NearDuplicateMatch, b: NearDuplicateMatch): number {
+  if (a.similarity !== b.similarity) return a.similarity > b.similarity ? -1 : 1;
+  return a.id < b.id ? -1 : 1;
 }

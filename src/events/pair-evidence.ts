@@ -6,7 +6,11 @@ import { signatureSimilarity } from './minhash.ts';
 import { sortedHas } from './sorted-terms.ts';
 import { weightedJaccard } from './term-weights.ts';
 
-/** The article being placed, with its term weights under the current window statistics. */
+/**
+ * The article being placed, with its term weights under the current window statistics. A probe is valid
+ * while its article is placed: the weight arrays are reused by the next one (and may be longer than the
+ * terms they weigh).
+ */
 export interface Probe {
   id: string;
   at: number;
@@ -19,15 +23,15 @@ export interface Probe {
   titleMass: number;
   originalMass: number;
   leadMass: number;
-  /** Rarity (0..1] of each of the article's entities: 1 when only one event in the window names it. */
-  entityRarity: Map<string, number>;
+  /** Rarity (0..1] of each of the article's entities (same order): 1 when one event in the window names it. */
+  entityRarity: Float64Array;
   /**
    * Anchors: title terms and entities that only a few events in the window use (a victim's name, a product).
    * Two stories must share an anchor, a CVE or their wording (near-duplicate) to be grouped: common words
    * and phrases alone ("遭勒索软件攻击", "patches critical flaw") never join stories.
    */
-  anchorTerms: ReadonlySet<number>;
-  anchorEntities: ReadonlySet<string>;
+  anchorTerms: readonly number[];
+  anchorEntities: readonly string[];
   /** Title terms that go into the title postings (kept for indexing the article afterwards). */
   indexTerms: Uint32Array;
 }
@@ -63,7 +67,7 @@ function sharesAny(a: readonly string[], b: readonly string[]): boolean {
 function isAnchored(p: Probe, m: MemberNode): boolean {
   const mf = m.fingerprint;
   if (sharesAny(p.fingerprint.cves, mf.cves)) return true;
-  for (const entity of mf.entities) if (p.anchorEntities.has(entity.key)) return true;
+  for (const entity of mf.entities) if (p.anchorEntities.includes(entity.key)) return true;
   for (const term of p.anchorTerms) {
     if (sortedHas(mf.titleTerms, term) || sortedHas(mf.originalTitleTerms, term)) return true;
   }
@@ -106,9 +110,11 @@ function textSimilarity(p: Probe, m: MemberNode): number {
 function entityBonus(p: Probe, m: MemberNode): number {
   let bonus = 0;
   const theirs = m.fingerprint.entities;
-  for (const entity of p.fingerprint.entities) {
+  const ours = p.fingerprint.entities;
+  for (let i = 0; i < ours.length; i++) {
+    const entity = ours[i];
     if (!theirs.some((e) => e.key === entity.key)) continue;
-    bonus += ENTITY_BONUS_PER_WEIGHT * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);
+    bonus += ENTITY_BONUS_PER_WEIGHT * entityWeight(entity.type) * p.entityRarity[i];
   }
   return Math.min(ENTITY_BONUS_CAP, bonus);
 }

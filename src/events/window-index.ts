@@ -8,6 +8,7 @@ import { NearDuplicateIndex } from './near-duplicate-index.ts';
 import type { ResolvedGroupingOptions } from './options.ts';
 import type { Probe } from './pair-evidence.ts';
 import { PostingIndex } from './posting-index.ts';
+import { stableSort } from './stable-sort.ts';
 import { sortedHas } from './sorted-terms.ts';
 import { TermCounts } from './term-counts.ts';
 import { GENERIC_TERM_WEIGHT, termWeight } from './term-weights.ts';
@@ -69,6 +70,10 @@ export class WindowIndex {
   /** idf by document frequency for the window size idfWindow (weights read ~130 terms per article). */
   private readonly idfByDf = new Float64Array(IDF_CACHED_DF).fill(NaN);
   private idfWindow = -1;
+  /** The probe of the article being placed, and its anchor lists: reused from one article to the next. */
+  private current: Probe | null = null;
+  private readonly anchorTerms: number[] = [];
+  private readonly anchorEntities: string[] = [];
   private readonly reached: MemberNode[] = [];
   private stamp = 0;
   /** Latest instant the window was advanced to. */
@@ -228,14 +233,15 @@ export class WindowIndex {
     return (entry & GENERIC_BIT) !== 0 ? idf * GENERIC_TERM_WEIGHT : idf;
   }
 
-  private weights(terms: Uint32Array): { weights: Float64Array; mass: number } {
-    const weights = new Float64Array(terms.length);
+  /** Writes the weight of each term into `weights` (long enough); returns their total. */
+  private weigh(terms: Uint32Array, weights: Float64Array): number {
     let mass = 0;
     for (let i = 0; i < terms.length; i++) {
-      weights[i] = this.weightOf(terms[i]);
-      mass += weights[i];
+      const weight = this.weightOf(terms[i]);
+      weights[i] = weight;
+      mass += weight;
     }
-    return { weights, mass };
+    return mass;
   }
 
   private mass(terms: Uint32Array): number {
@@ -262,44 +268,44 @@ export class WindowIndex {
 
   /** An article's view of the window: term weights, entity rarity and anchors. */
   probe(id: string, at: number, fp: ArticleFingerprint): Probe {
-    const title = this.weights(fp.titleTerms);
-    const original = this.weights(fp.originalTitleTerms);
-    const lead = this.weights(fp.leadTerms);
-    const entityRarity = new Map<string, number>();
-    const anchorEntities = new Set<string>();
-    for (const entity of fp.entities) {
+    // One probe object for every article: a probe lives while its article is placed (see Probe).
+    const p = (this.current ??= emptyProbe());
+    p.id = id;
+    p.at = at;
+    p.fingerprint = fp;
+    p.focalCves = this.focalCves(fp);
+    p.victims = victims(fp.entities);
+    p.titleWeights = fitted(p.titleWeights, fp.titleTerms.length);
+    p.titleMass = this.weigh(fp.titleTerms, p.titleWeights);
+    p.originalWeights = fitted(p.originalWeights, fp.originalTitleTerms.length);
+    p.originalMass = this.weigh(fp.originalTitleTerms, p.originalWeights);
+    p.leadWeights = fitted(p.leadWeights, fp.leadTerms.length);
+    p.leadMass = this.weigh(fp.leadTerms, p.leadWeights);
+    const entityRarity = (p.entityRarity = fitted(p.entityRarity, fp.entities.length));
+    const anchorEntities = this.anchorEntities;
+    anchorEntities.length = 0;
+    for (let i = 0; i < fp.entities.length; i++) {
+      const entity = fp.entities[i];
       const events = this.distinctEvents(this.entityPostings.get(entity.key), MANY_EVENTS);
-      entityRarity.set(entity.key, 1 / Math.sqrt(Math.max(1, events)));
-      if (entityWeight(entity.type) >= 0.8 || events <= ANCHOR_MAX_EVENTS) anchorEntities.add(entity.key);
+      entityRarity[i] = 1 / Math.sqrt(Math.max(1, events));
+      if (entityWeight(entity.type) >= 0.8 || events <= ANCHOR_MAX_EVENTS) anchorEntities.push(entity.key);
     }
+    p.anchorEntities = anchorEntities;
     // A term anchors when it is rare in the window and used by a few events at most. Rarity is counted in
     // articles, not events: a stock phrase wrongly grouped once would otherwise look specific to that event.
-    const anchorTerms = new Set<number>();
+    const anchorTerms = this.anchorTerms;
+    anchorTerms.length = 0;
     const rareDf = Math.max(2, RARE_TERM_SHARE * this.members.size);
     const indexTerms = this.titleIndexTerms(fp);
     for (const term of indexTerms) {
       if (this.df(term) > rareDf) continue;
       if (this.distinctEvents(this.termPostings.get(term), ANCHOR_MAX_EVENTS) <= ANCHOR_MAX_EVENTS) {
-        anchorTerms.add(term);
+        anchorTerms.push(term);
       }
     }
-    return {
-      id,
-      at,
-      fingerprint: fp,
-      focalCves: this.focalCves(fp),
-      victims: victims(fp.entities),
-      titleWeights: title.weights,
-      originalWeights: original.weights,
-      leadWeights: lead.weights,
-      titleMass: title.mass,
-      originalMass: original.mass,
-      leadMass: lead.mass,
-      entityRarity,
-      anchorTerms,
-      anchorEntities,
-      indexTerms,
-    };
+    p.anchorTerms = anchorTerms;
+    p.indexTerms = indexTerms;
+    return p;
   }
 
   /** Distinct events among members, counted up to `limit + 1` (beyond that the answer is "many"). */
@@ -367,8 +373,10 @@ export class WindowIndex {
       this.reach(similar[i].doc, p, stamp, 3 + similar[i].similarity, 0);
     }
     for (const cve of p.focalCves) for (const m of this.cvePostings.get(cve)) this.reach(m, p, stamp, 2, 0);
-    for (const entity of p.fingerprint.entities) {
-      const share = 0.5 * entityWeight(entity.type) * (p.entityRarity.get(entity.key) ?? 1);
+    const entities = p.fingerprint.entities;
+    for (let i = 0; i < entities.length; i++) {
+      const entity = entities[i];
+      const share = 0.5 * entityWeight(entity.type) * p.entityRarity[i];
       if (share < MIN_SCANNED_SHARE) continue;
       for (const m of this.entityPostings.get(entity.key)) this.reach(m, p, stamp, 0, share);
     }
@@ -376,7 +384,7 @@ export class WindowIndex {
     this.reachTerms(p, stamp, p.fingerprint.titleTerms, p.titleWeights, titleMass);
     this.reachTerms(p, stamp, p.fingerprint.originalTitleTerms, p.originalWeights, titleMass);
 
-    reached.sort((a, b) => b.boost + b.acc - (a.boost + a.acc) || b.at - a.at);
+    stableSort(reached, byReach);
     const chosen: MemberNode[] = [];
     const eventStamp = ++this.stamp;
     let byTerms = 0;
@@ -396,6 +404,42 @@ export class WindowIndex {
     this.stats.scored += chosen.length;
     return chosen;
   }
+}
+
+/**
+ * Near-duplicate and CVE candidates first, then by accumulated term/entity share, then the most recent.
+ * Answers -1, 0 or 1: a difference of doubles would be boxed on every call.
+ */
+function byReach(a: MemberNode, b: MemberNode): number {
+  const x = a.boost + a.acc;
+  const y = b.boost + b.acc;
+  if (x !== y) return x > y ? -1 : 1;
+  return a.at === b.at ? 0 : a.at > b.at ? -1 : 1;
+}
+
+/** `array` when it holds at least `length` items, else a new one (with room to spare). */
+function fitted(array: Float64Array, length: number): Float64Array {
+  return array.length >= length ? array : new Float64Array(Math.max(length, 2 * array.length));
+}
+
+function emptyProbe(): Probe {
+  return {
+    id: '',
+    at: 0,
+    fingerprint: null as unknown as ArticleFingerprint,
+    focalCves: [],
+    victims: [],
+    titleWeights: new Float64Array(64),
+    originalWeights: new Float64Array(64),
+    leadWeights: new Float64Array(256),
+    titleMass: 0.5,
+    originalMass: 0.5,
+    leadMass: 0.5,
+    entityRarity: new Float64Array(8),
+    anchorTerms: [],
+    anchorEntities: [],
+    indexTerms: new Uint32Array(0),
+  };
 }
 
 function victims(entities: readonly EntityKey[]): string[] {
