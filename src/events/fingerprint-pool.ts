@@ -7,6 +7,7 @@ import { ThreadPool } from '../thread-pool.ts';
 import type { EventArticle } from './article.ts';
 import {
   fingerprintArticle,
+  fingerprintTextChars,
   type ArticleFingerprint,
   type FingerprintInput,
   type FingerprintOptions,
@@ -20,8 +21,6 @@ export interface FingerprintChunk {
 }
 
 const WORKER_ENTRY = sourcePath('events', 'fingerprint-worker.ts');
-/** The summary stand-in reads the first 300 characters of the body. */
-const SUMMARY_STAND_IN_CHARS = 300;
 
 export interface FingerprintPoolOptions {
   threads: number;
@@ -40,7 +39,7 @@ export class FingerprintPool {
 
   constructor(opts: FingerprintPoolOptions) {
     this.#options = opts.fingerprint ?? {};
-    this.#textChars = Math.max(this.#options.bodyChars ?? 2000, SUMMARY_STAND_IN_CHARS);
+    this.#textChars = fingerprintTextChars(this.#options);
     this.#pool =
       opts.threads > 0
         ? new ThreadPool({

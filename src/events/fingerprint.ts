@@ -14,6 +14,9 @@ export const LEAD_SIGNATURE_SIZE = 42;
 /** Slots of the body signature (10 bands × 4 rows in the index). */
 export const BODY_SIGNATURE_SIZE = 40;
 
+/** Without a summary, the opening of the body stands in for it: this many characters. */
+const SUMMARY_STAND_IN_CHARS = 300;
+
 export interface FingerprintOptions {
   cjk?: CjkMode;
   /** Body characters read for the body signature; the lead of a story carries its identity. Default 2000. */
@@ -67,6 +70,11 @@ function bodySignature(bodyText: string, tok: { cjk: CjkMode }): Signature {
   return oneMinHash(shingleHashesInPlace(tokens), BODY_SIGNATURE_SIZE);
 }
 
+/** How much of an article's text a fingerprint reads: longer texts can be cut to this before. */
+export function fingerprintTextChars(options: FingerprintOptions = {}): number {
+  return Math.max(options.bodyChars ?? 2000, SUMMARY_STAND_IN_CHARS);
+}
+
 /** The fields a fingerprint reads. */
 export type FingerprintInput = Pick<
   EventArticle,
@@ -82,8 +90,7 @@ export function fingerprintArticle(
   const title = article.title ?? '';
   const original = article.originalTitle && article.originalTitle !== title ? article.originalTitle : '';
   const titleTokens = tokenize(title, tok).map(tokenHash);
-  // Without a summary, the opening of the body stands in for it.
-  const summary = article.summary || (article.text ?? '').slice(0, 300);
+  const summary = article.summary || (article.text ?? '').slice(0, SUMMARY_STAND_IN_CHARS);
   const leadTokens = titleTokens.concat(tokenize(summary, tok).map(tokenHash));
   const leadTerms = distinctSorted(leadTokens);
   const bodyText = (article.text ?? '').slice(0, bodyChars);

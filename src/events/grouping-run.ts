@@ -7,7 +7,12 @@ import type { SettingsRepo } from '../store/types.ts';
 import type { EventArticle } from './article.ts';
 import { EventGrouper } from './event-grouper.ts';
 import type { EventMember, EventRecord, GroupingResult, GroupingState } from './event-types.ts';
-import { decodeFingerprint, encodeFingerprint, type ArticleFingerprint } from './fingerprint.ts';
+import {
+  decodeFingerprint,
+  encodeFingerprint,
+  fingerprintTextChars,
+  type ArticleFingerprint,
+} from './fingerprint.ts';
 import type { FingerprintPool } from './fingerprint-pool.ts';
 import { DEFAULT_WINDOW_MS, type GroupingOptions } from './options.ts';
 
@@ -139,7 +144,8 @@ export async function runEventGrouping(
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
 
   const pageSize = batchSize * (deps.fingerprints ? PAGE_BATCHES : 1);
-  const first = await deps.events.pendingArticles({ since, limit: pageSize });
+  const textChars = fingerprintTextChars({ bodyChars: deps.options?.bodyChars });
+  const first = await deps.events.pendingArticles({ since, limit: pageSize, textChars });
   const result: GroupingRunResult = { articles: 0, eventsCreated: 0, eventsExtended: 0, eventsMerged: 0 };
   if (first.length === 0) return result;
 
@@ -185,7 +191,7 @@ export async function runEventGrouping(
       await yieldToEventLoop();
     }
     if (stalled || page.length < pageSize) break;
-    page = await deps.events.pendingArticles({ since, limit: pageSize });
+    page = await deps.events.pendingArticles({ since, limit: pageSize, textChars });
     if (page.length === 0) break;
   }
   return { ...result, eventsCreated: created.size, eventsExtended: extended.size, eventsMerged: merged };

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mix32 } from './hash.ts';
 import { minHash, oneMinHash, signatureSimilarity, similarityAtLeast } from './minhash.ts';
 import { hammingDistance, simHash, simHashFromHex, simHashToHex } from './simhash.ts';
-import { decodeFingerprint, encodeFingerprint, fingerprintArticle } from './fingerprint.ts';
+import {
+  decodeFingerprint,
+  encodeFingerprint,
+  fingerprintArticle,
+  fingerprintTextChars,
+} from './fingerprint.ts';
 
 function set(from: number, to: number): Uint32Array {
   return Uint32Array.from({ length: to - from }, (_, i) => mix32(from + i));
@@ -106,5 +111,25 @@ describe('fingerprint text', () => {
     expect(read.body).toBeNull();
     expect(() => decodeFingerprint(JSON.stringify({ ...v1, v: 9 }))).toThrow(/version 9/);
     expect(() => decodeFingerprint('not json')).toThrow(/not JSON/);
+  });
+
+  it('reads no more text than fingerprintTextChars: a text cut there gives the same fingerprint', () => {
+    // Every sentence has a word of its own, so any cut changes the terms read.
+    const word = (i: number) => `zq${String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26))}x`;
+    const sentences = Array.from({ length: 200 }, (_, i) => `Sentence ${word(i)} about this flaw.`);
+    const long = { ...article, summary: null, text: `${sentences.join(' ')} CVE-2025-9999 at the end` };
+    for (const options of [{}, { bodyChars: 100 }, { bodyChars: 5000 }]) {
+      const chars = fingerprintTextChars(options);
+      const cut = { ...long, text: long.text.slice(0, chars) };
+      expect(fingerprintArticle(cut, options), JSON.stringify(options)).toEqual(
+        fingerprintArticle(long, options),
+      );
+    }
+    // A short body window still reads the summary stand-in: cutting the text at bodyChars would change it.
+    const short = { bodyChars: 100 };
+    expect(fingerprintTextChars(short)).toBe(300);
+    expect(fingerprintArticle({ ...long, text: long.text.slice(0, 100) }, short)).not.toEqual(
+      fingerprintArticle(long, short),
+    );
   });
 });

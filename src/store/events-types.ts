@@ -97,8 +97,11 @@ export interface EventListQuery {
 }
 
 export interface EventsRepo {
-  /** Enriched articles (enrich_state 'done') without a signature, whose time is at or after `since`, oldest first. */
-  pendingArticles(opts: { since: number; limit: number }): Promise<GroupableArticle[]>;
+  /**
+   * Enriched articles (enrich_state 'done') without a signature, whose time is at or after `since`, oldest
+   * first. With `textChars`, each text is cut to its first `textChars` characters (grouping reads no more).
+   */
+  pendingArticles(opts: { since: number; limit: number; textChars?: number }): Promise<GroupableArticle[]>;
   /** Unmerged events last seen at or after `since`, and the signatures at or after `since`. */
   windowState(since: number): Promise<{ events: StoredEvent[]; signatures: ArticleSignature[] }>;
   saveGrouping(write: GroupingWrite): Promise<void>;

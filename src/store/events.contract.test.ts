@@ -74,7 +74,14 @@ describe.each(storeFactories)('events store contract: $name', (factory: StoreFac
             entities: [{ type: 'vendor', value: 'Acme' }],
             category: '重大漏洞风险提示',
           },
-          { id: 'a3', sourceId: sources[1], title: 'Same flaw', titleZh: '同一漏洞', publishedAt: T0 + HOUR },
+          {
+            id: 'a3',
+            sourceId: sources[1],
+            title: 'Same flaw',
+            titleZh: '同一漏洞',
+            contentText: '同一漏洞的正文',
+            publishedAt: T0 + HOUR,
+          },
           { id: 'a4', sourceId: sources[1], title: 'Not enriched', publishedAt: T0 + 2 * HOUR },
           { id: 'a5', sourceId: sources[1], title: 'Other', titleZh: '其他', publishedAt: T0 + 3 * HOUR },
         ],
@@ -116,6 +123,15 @@ describe.each(storeFactories)('events store contract: $name', (factory: StoreFac
       'a5',
     ]);
     expect(articles).toHaveLength(5);
+  });
+
+  it('pendingArticles cuts each text to textChars characters (not bytes) when asked', async () => {
+    const cut = await store.events.pendingArticles({ since: T0 - HOUR, limit: 10, textChars: 4 });
+    expect(cut.map((a) => [a.id, a.text])).toEqual([
+      ['a2', 'Body'],
+      ['a3', '同一漏洞'],
+      ['a5', null],
+    ]);
   });
 
   it('saveGrouping stores events and signatures, places articles; windowState reads the window back', async () => {

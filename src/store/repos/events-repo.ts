@@ -113,8 +113,17 @@ export class SqlEventsRepo implements EventsRepo {
     this.#db = db;
   }
 
-  async pendingArticles(opts: { since: number; limit: number }): Promise<GroupableArticle[]> {
+  async pendingArticles(opts: {
+    since: number;
+    limit: number;
+    textChars?: number;
+  }): Promise<GroupableArticle[]> {
     const at = sql<number>`coalesce(a.published_at, a.fetched_at)`;
+    // Cut in the database: a long article's text is neither read nor copied beyond what grouping uses.
+    const text =
+      opts.textChars === undefined
+        ? sql<string | null>`a.content_text`
+        : sql<string | null>`substr(a.content_text, 1, ${opts.textChars})`;
     const rows = await this.#db
       .selectFrom('articles as a')
       .leftJoin('article_signatures as s', 's.article_id', 'a.id')
@@ -124,7 +133,7 @@ export class SqlEventsRepo implements EventsRepo {
         'a.title',
         'a.title_zh',
         'a.summary',
-        'a.content_text',
+        text.as('content_text'),
         'a.published_at',
         'a.fetched_at',
         'a.cves',
