@@ -8,8 +8,8 @@ import { weightedJaccard } from './term-weights.ts';
 
 /**
  * The article being placed, with its term weights under the current window statistics. A probe is valid
- * while its article is placed: the weight arrays are reused by the next one (and may be longer than the
- * terms they weigh).
+ * while its article is placed: the window index reuses the object and its arrays for the next article (the
+ * weight arrays may be longer than the terms they weigh). Only `indexTerms` may be kept.
  */
 export interface Probe {
   id: string;

@@ -422,6 +422,7 @@ function fitted(array: Float64Array, length: number): Float64Array {
   return array.length >= length ? array : new Float64Array(Math.max(length, 2 * array.length));
 }
 
+/** The reused probe before its first article; probe() sets every field before the probe is read. */
 function emptyProbe(): Probe {
   return {
     id: '',
@@ -432,6 +433,7 @@ function emptyProbe(): Probe {
     titleWeights: new Float64Array(64),
     originalWeights: new Float64Array(64),
     leadWeights: new Float64Array(256),
+    // Fractions, not 0: the fields hold doubles from the start (no shape change on the first article).
     titleMass: 0.5,
     originalMass: 0.5,
     leadMass: 0.5,
