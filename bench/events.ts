@@ -437,8 +437,14 @@ function referenceKernel(): { wallMs: number; cpuMs: number } {
  */
 function serviceHeapFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8'));
-  const start = String(pkg.scripts?.start ?? '');
-  return [...start.matchAll(/(?<=^|\s)--[\w-]+(=\S+)?(?=\s)/g)].map((m) => m[0]);
+  // "node --flag=... --flag=... entry args": the options between node and the entry.
+  const words = String(pkg.scripts?.start ?? '').split(/\s+/);
+  const flags: string[] = [];
+  for (const word of words.slice(words[0] === 'node' ? 1 : words.length)) {
+    if (!word.startsWith('--')) break;
+    flags.push(word);
+  }
+  return flags;
 }
 
 const HEAP_FLAGS = [...serviceHeapFlags(), '--expose-gc'];
