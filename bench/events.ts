@@ -541,7 +541,7 @@ async function main(): Promise<void> {
     `  fingerprint = time on the pool's thread, group = time on this thread (CPU: the whole process meanwhile,\n` +
       `  the fingerprint thread included), wall = both overlapped;\n` +
       `  reached = members touched through the indexes, scored = pairs scored in full, per new article.\n` +
-      `  all ${ARTICLES.toLocaleString('en')}: ${(total / 1000).toFixed(2)} s wall (fingerprints ${(median(runs.map((r) => r.totalFingerprintMs)) / 1000).toFixed(2)} s,` +
+      `  all ${ARTICLES.toLocaleString('en')}: ${(total / 1000).toFixed(2)} s wall (runs: ${runs.map((r) => (r.totalWallMs / 1000).toFixed(2)).join(' / ')} s; fingerprints ${(median(runs.map((r) => r.totalFingerprintMs)) / 1000).toFixed(2)} s,` +
       ` grouping ${(median(runs.map((r) => r.totalGroupMs)) / 1000).toFixed(2)} s), ${(cpu / 1000).toFixed(2)} s CPU,` +
       ` peak RSS ${mb(peak)}, live heap after the run ${mb(live)};\n` +
       `  GC pauses of this thread inside the clock (counted in it): ${first.gcInClock.count}, ${first.gcInClock.ms.toFixed(0)} ms in the first run.\n` +
