@@ -1,6 +1,6 @@
 // A standalone, printable HTML page for a digest: inline CSS, no scripts, no external assets.
 import { DEFAULT_CATEGORIES, type CategorySpec } from './categories.ts';
-import { escapeHtml } from './html-escape.ts';
+import { escapeHtml } from '../html-escape.ts';
 import { EMPTY_SECTION, EMPTY_SUMMARY, isSafeLinkUrl, layoutSections, oneParagraph } from './layout.ts';
 import { displayTitle, type Digest, type DigestItem } from './model.ts';
 

@@ -5,7 +5,7 @@ export * from './categories.ts';
 export { layoutSections, oneParagraph, EMPTY_SECTION, EMPTY_SUMMARY, type DigestSection } from './layout.ts';
 export { renderMarkdown, SECTION_SEPARATOR, type MarkdownOptions } from './markdown.ts';
 export { renderHtml, type HtmlOptions } from './html.ts';
-export { escapeHtml } from './html-escape.ts';
+export { escapeHtml } from '../html-escape.ts';
 export {
   PdfRenderer,
   CHROMIUM_ARGS,

@@ -40,10 +40,6 @@ export function finishEntry(e: FeedEntry): FeedEntry {
   return e;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 const PERIOD_MINUTES: Record<string, number> = {
   hourly: 60,
   daily: 1440,

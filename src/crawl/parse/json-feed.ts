@@ -1,13 +1,7 @@
 // JSON Feed 1.0/1.1 (as read by feedsmith) to the normalised ParsedFeed.
 import type { AnyFeed } from 'feedsmith';
-import {
-  dateOf,
-  escapeHtml,
-  finishEntry,
-  plainText,
-  uniqueCategories,
-  type NormaliseContext,
-} from './feed-fields.ts';
+import { escapeHtml } from '../../html-escape.ts';
+import { dateOf, finishEntry, plainText, uniqueCategories, type NormaliseContext } from './feed-fields.ts';
 import { collapseWhitespace, resolveUrl } from './text.ts';
 import type { FeedEnclosure, FeedEntry, ParsedFeed } from './types.ts';
 

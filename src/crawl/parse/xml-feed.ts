@@ -1,9 +1,9 @@
 // RSS 0.9x/1.0/2.0, RDF, Atom 0.3/1.0 and CDF documents to the normalised ParsedFeed, from the light
 // element tree of xml-tree.ts. One pass, no second parse: a malformed document yields what can be read
 // and the tree's problems become warnings.
+import { escapeHtml } from '../../html-escape.ts';
 import {
   dateOf,
-  escapeHtml,
   finishEntry,
   plainText,
   syndicationMinutes,

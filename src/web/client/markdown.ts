@@ -1,10 +1,8 @@
 // Markdown → safe DOM for live previews: raw HTML in the source is shown as text, links are limited to
 // http(s)/mailto, and the result still goes through the allowlist sanitiser.
 import { Marked } from 'marked';
+import { escapeHtml } from '../../html-escape.ts';
 import { sanitizeHtml } from './sanitize.ts';
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const marked = new Marked({
   gfm: true,
