@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EventArticle } from '../src/events/index.ts';
 import { hasCjk } from '../src/events/normalize.ts';
+import { prng } from '../src/events/testdata/synthetic.ts';
 
 export const PER_DAY = 1_000;
 const HOUR = 3_600_000;
@@ -100,17 +101,6 @@ export function loadCorpus(): Corpus {
 }
 
 // ---- synthetic stream -----------------------------------------------------------------------------------
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VENDORS = [
   'Microsoft',
