@@ -3,6 +3,7 @@
 import { combine32, KEY_MASK } from './hash.ts';
 import { IntKeyMap } from './int-key-map.ts';
 import type { Signature } from './minhash.ts';
+import { removeFromList } from './posting-index.ts';
 
 const combine = combine32;
 
@@ -62,13 +63,7 @@ export class LshTable<T extends object> {
         if (bucket === entry) buckets.delete(key);
         continue;
       }
-      // Entries leave oldest first: usually the head (shift allocates nothing, splice does).
-      if (bucket[0] === entry) bucket.shift();
-      else {
-        const at = bucket.indexOf(entry);
-        if (at < 0) continue;
-        bucket.splice(at, 1);
-      }
+      if (!removeFromList(bucket, entry)) continue;
       if (bucket.length === 1) buckets.set(key, bucket[0]);
     }
   }

@@ -17,14 +17,7 @@ export class PostingIndex<K, V> {
 
   remove(key: K, value: V): void {
     const list = this.lists.get(key);
-    if (!list) return;
-    // Members leave oldest first, so the value is usually at the head: shift allocates nothing, splice does.
-    if (list[0] === value) list.shift();
-    else {
-      const at = list.indexOf(value);
-      if (at < 0) return;
-      list.splice(at, 1);
-    }
+    if (!list || !removeFromList(list, value)) return;
     if (list.length === 0) this.lists.delete(key);
   }
 
@@ -40,3 +33,18 @@ export class PostingIndex<K, V> {
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * Removes `value` from a list whose entries leave oldest first, so usually from its head (shift allocates
+ * nothing, splice does). False when it is not there.
+ */
+export function removeFromList<V>(list: V[], value: V): boolean {
+  if (list[0] === value) {
+    list.shift();
+    return true;
+  }
+  const at = list.indexOf(value);
+  if (at < 0) return false;
+  list.splice(at, 1);
+  return true;
+}
