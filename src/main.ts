@@ -53,7 +53,12 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
   const logger = opts.logger ?? createLogger({ level: config.logLevel, capture });
   const store = await openStore(
     config.database.kind === 'sqlite'
-      ? { kind: 'sqlite', file: config.database.file }
+      ? {
+          kind: 'sqlite',
+          file: config.database.file,
+          onCheckpointError: (err) =>
+            logger.warn({ err }, 'background WAL checkpoint failed: SQLite checkpoints on its own again'),
+        }
       : { kind: 'postgres', url: config.database.url },
   );
   try {

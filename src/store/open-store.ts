@@ -21,7 +21,7 @@ import type { Store, StoreOptions } from './store.ts';
 import type { Dialect } from './types.ts';
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  if (opts.kind === 'sqlite') return new SqlStore(openSqlite(opts.file), 'sqlite');
+  if (opts.kind === 'sqlite') return new SqlStore(openSqlite(opts.file, opts), 'sqlite');
   const { db, schema } = await openPostgres(opts.url, opts.schema);
   return new SqlStore(db, 'postgres', schema);
 }

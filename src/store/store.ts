@@ -34,7 +34,12 @@ export interface Store {
 }
 
 export type StoreOptions =
-  | { kind: 'sqlite'; file: string }
+  | {
+      kind: 'sqlite';
+      file: string;
+      /** Told when background WAL checkpoints fail (the connection then checkpoints by itself). */
+      onCheckpointError?: (err: Error) => void;
+    }
   | {
       kind: 'postgres';
       url: string;

@@ -5,10 +5,16 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-export function openSqlite(file: string): Kysely<Database> {
+export interface OpenSqliteOptions {
+  /** Told when background WAL checkpoints fail (the connection then checkpoints by itself). */
+  onCheckpointError?: (err: Error) => void;
+}
+
+export function openSqlite(file: string, opts: OpenSqliteOptions = {}): Kysely<Database> {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const raw = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
@@ -21,7 +27,25 @@ export function openSqlite(file: string): Kysely<Database> {
     raw.close();
     throw err;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const database = withStatementCache(raw);
+  if (file !== ':memory:' && raw.pragma('journal_mode', { simple: true }) === 'wal') {
+    // Checkpoints (and their fsyncs) on a thread of their own; see wal-checkpointer.ts.
+    const ownThreshold = raw.pragma('wal_autocheckpoint', { simple: true }) as number;
+    raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    const checkpointer = new WalCheckpointer(path.resolve(file), {
+      busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+      onError: opts.onCheckpointError,
+      onStopped: () => {
+        if (raw.open) raw.pragma(`wal_autocheckpoint = ${ownThreshold}`);
+      },
+    });
+    const close = database.close.bind(database);
+    database.close = () => {
+      void checkpointer.close();
+      close();
+    };
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
 export function isSqliteBusy(err: unknown): boolean {
