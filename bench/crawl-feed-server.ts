@@ -1,12 +1,13 @@
 // The feed server of bench:crawl, run as a child process so its CPU is not the crawler's: N sources over
-// P ports on 127.0.0.1, each source one corpus feed (original bytes and encoding) whose absolute URLs get
-// a per-source host prefix, so every source's article URLs are its own. Answers after a fixed latency,
-// with an ETag and 304 for If-None-Match. Talks to its parent over IPC.
+// P ports on 127.0.0.1, each source one corpus feed (original bytes and encoding) in its per-source copy
+// (crawl-corpus.ts). Answers after a fixed latency, with an ETag and 304 for If-None-Match. Talks to its
+// parent over IPC.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { feedContentType, perSourceCopy } from './crawl-corpus.ts';
 
 export interface FeedServerConfig {
   sources: number;
@@ -26,16 +27,6 @@ export interface FeedServerReady {
   bytes: number;
 }
 
-function typeOf(file: string): string {
-  return file.endsWith('.json') ? 'application/feed+json' : 'application/xml';
-}
-
-/** Inserts "s<k>-" before every absolute URL's host; only ASCII bytes change, so any ASCII-compatible encoding survives. */
-function perturb(bytes: Buffer, k: number): Buffer {
-  const text = bytes.toString('latin1');
-  return Buffer.from(text.replace(/(https?:\/\/)([A-Za-z0-9])/g, `$1s${k}-$2`), 'latin1');
-}
-
 async function main(cfg: FeedServerConfig): Promise<void> {
   const raw = cfg.files.map((f) => readFileSync(path.join(cfg.corpus, f)));
   const bodies: { body: Buffer; etag: string; type: string }[] = [];
@@ -43,9 +34,9 @@ async function main(cfg: FeedServerConfig): Promise<void> {
   let total = 0;
   for (let k = 0; k < cfg.sources; k++) {
     const j = k % raw.length;
-    const body = perturb(raw[j], k);
+    const body = perSourceCopy(raw[j], k);
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
-    bodies.push({ body, etag, type: typeOf(cfg.files[j]) });
+    bodies.push({ body, etag, type: feedContentType(cfg.files[j]) });
     files.push(cfg.files[j]);
     total += body.length;
   }

@@ -5,7 +5,7 @@
 // process: one source after the other, fetch + parse + insert. Options: --sources=1000 --ports=500
 // --latency=20 --baseline=1000 --json. The machine is shared: quote medians of several runs.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -13,17 +13,15 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Agent, request } from 'undici';
 import { decodeBody } from '../src/crawl/fetch/charset.ts';
 import { parseFeedText } from '../src/crawl/parse/feed.ts';
+import { CORPUS_FEEDS, selectFeeds } from './crawl-corpus.ts';
 import type { FeedServerConfig, FeedServerReady } from './crawl-feed-server.ts';
 import { startNpmService } from './start-command.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const N = Number(args.get('sources') ?? 1000);
 const PORTS = Number(args.get('ports') ?? 500);
 const LATENCY = Number(args.get('latency') ?? 20);
 const N_BASELINE = Math.min(N, Number(args.get('baseline') ?? N));
-const MAX_FEED_BYTES = 512 * 1024;
 /** Extra service settings, e.g. --threads=2 → NEWSDESK_CRAWL_PARSE_THREADS. */
 const SERVICE_ENV: Record<string, string> = {
   ...(args.has('threads') ? { NEWSDESK_CRAWL_PARSE_THREADS: args.get('threads')! } : {}),
@@ -38,37 +36,6 @@ const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 function pct(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] : NaN;
-}
-
-/** Corpus feeds that read as news sources: parseable, >= 3 entries with links, not a podcast-sized file. */
-function selectFeeds(): { files: string[]; skipped: string[] } {
-  const all: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else all.push(path.relative(CORPUS, p));
-    }
-  };
-  walk(CORPUS);
-  const files: string[] = [];
-  const skipped: string[] = [];
-  for (const f of all.sort()) {
-    if (f.includes('/output/') || /\.(md|tsv)$|expected\.json$|serde\.json$/.test(f)) continue;
-    const bytes = readFileSync(path.join(CORPUS, f));
-    try {
-      const feed = parseFeedText(decodeBody(bytes, {}).text, { feedUrl: 'http://127.0.0.1/feed' });
-      if (feed.entries.filter((e) => e.url).length < 3) continue;
-      if (bytes.length > MAX_FEED_BYTES) {
-        skipped.push(`${f} (${(bytes.length / 1e6).toFixed(1)} MB, ${feed.entries.length} entries)`);
-        continue;
-      }
-      files.push(f);
-    } catch {
-      // not a feed, or a deliberately broken one
-    }
-  }
-  return { files, skipped };
 }
 
 async function startFeedServer(
@@ -272,7 +239,7 @@ async function main(): Promise<void> {
     ports: PORTS,
     latencyMs: LATENCY,
     files,
-    corpus: CORPUS,
+    corpus: CORPUS_FEEDS,
   });
   log(
     `feed server: ${(ready.bytes / 1e6).toFixed(1)} MB of feeds, ${(ready.bytes / N / 1024).toFixed(1)} KB per source on average`,

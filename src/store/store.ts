@@ -39,6 +39,8 @@ export type StoreOptions =
       file: string;
       /** Told when background WAL checkpoints fail (the connection then checkpoints by itself). */
       onCheckpointError?: (err: Error) => void;
+      /** WAL checkpoints on a background thread (default); false leaves them to SQLite. */
+      backgroundCheckpoints?: boolean;
     }
   | {
       kind: 'postgres';

@@ -10,6 +10,8 @@ import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export interface OpenSqliteOptions {
+  /** WAL checkpoints on a background thread (default); false leaves them to SQLite (benchmarks compare). */
+  backgroundCheckpoints?: boolean;
   /** Told when background WAL checkpoints fail (the connection then checkpoints by itself). */
   onCheckpointError?: (err: Error) => void;
 }
@@ -28,7 +30,8 @@ export function openSqlite(file: string, opts: OpenSqliteOptions = {}): Kysely<D
     throw err;
   }
   const database = withStatementCache(raw);
-  if (file !== ':memory:' && raw.pragma('journal_mode', { simple: true }) === 'wal') {
+  const wal = file !== ':memory:' && raw.pragma('journal_mode', { simple: true }) === 'wal';
+  if (wal && opts.backgroundCheckpoints !== false) {
     // Checkpoints (and their fsyncs) on a thread of their own; see wal-checkpointer.ts.
     const ownThreshold = raw.pragma('wal_autocheckpoint', { simple: true }) as number;
     raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
