@@ -4,8 +4,8 @@
 // with its own connection runs PASSIVE checkpoints (they never block readers or writers) whenever the WAL
 // was written since the last one, at most every `intervalMs`; a short WAL is also cheaper to append to.
 // The main connection keeps a far larger automatic threshold as a backstop should the thread fall behind,
-// and gets SQLite's own back should the thread stop. The thread starts once the WAL first reaches `startBytes`, so small databases (tests, the CLI)
-// never start it.
+// and gets SQLite's own back should the thread stop. The thread starts once the WAL first reaches
+// `startBytes`, so small databases (tests, the CLI) never start it.
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
