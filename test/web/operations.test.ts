@@ -191,6 +191,38 @@ describe('dashboard: operations pages', () => {
     );
   });
 
+  it.each(['/', '/executions'])(
+    'shows a run that started while %s loaded, before its live stream was open',
+    async (path) => {
+      let openStream!: () => void;
+      const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
+      await page.route('**/api/stream*', async (route) => {
+        await streamHeld;
+        await route.continue();
+      });
+      try {
+        await h.open(page, path);
+        const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+          payload: { ms: 6000, steps: 6 },
+        });
+        await expect
+          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status)
+          .toBe('running');
+        // Its queued and running events went out while the page had no stream: the row must come from
+        // reading the list again once the stream is open, well before the run ends.
+        openStream();
+        await page.locator(`tr.exec-row[data-id="${executionId}"]`).waitFor({ timeout: 4_000 });
+        // Let it finish (a cancelled run would show in the history filter below).
+        await expect
+          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
+          .toBe('succeeded');
+      } finally {
+        openStream();
+        await page.unroute('**/api/stream*');
+      }
+    },
+  );
+
   it('cancels a running task', async () => {
     const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
       payload: { ms: 30_000, steps: 300 },

@@ -8,7 +8,16 @@ export interface LiveHandlers {
   log?: (l: LogLine) => void;
 }
 
-export function liveExecutions(handlers: LiveHandlers, signal: AbortSignal, task?: string): void {
+/**
+ * `onOpen` runs each time the stream (re)connects: events from before that moment never arrive, so a page
+ * that loaded its list first reads it again there to catch runs that started in between.
+ */
+export function liveExecutions(
+  handlers: LiveHandlers,
+  signal: AbortSignal,
+  task?: string,
+  onOpen?: () => void,
+): void {
   const url = task ? `/api/stream?task=${encodeURIComponent(task)}` : '/api/stream';
   subscribe(
     url,
@@ -17,6 +26,6 @@ export function liveExecutions(handlers: LiveHandlers, signal: AbortSignal, task
       ...(handlers.progress ? { progress: handlers.progress } : {}),
       ...(handlers.log ? { log: handlers.log } : {}),
     },
-    { signal },
+    { signal, onOpen },
   );
 }

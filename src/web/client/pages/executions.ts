@@ -112,25 +112,33 @@ export async function executionsPage(ctx: PageContext): Promise<void> {
     (!statuses.length || statuses.includes(e.status)) &&
     (!filter.trigger || e.trigger === filter.trigger) &&
     !filter.to;
+  const onStatus = (e: Execution) => {
+    const row = rows.get(e.id);
+    if (row) updateRowStatus(row, e);
+    else if (offset === 0 && matches(e)) {
+      const fresh = executionRow(e);
+      rows.set(e.id, fresh);
+      tbody.prepend(fresh);
+      listEmpty.hidden = true;
+      table.hidden = false;
+    }
+  };
   liveExecutions(
     {
-      status: (e) => {
-        const row = rows.get(e.id);
-        if (row) updateRowStatus(row, e);
-        else if (offset === 0 && matches(e)) {
-          const fresh = executionRow(e);
-          rows.set(e.id, fresh);
-          tbody.prepend(fresh);
-          listEmpty.hidden = true;
-          table.hidden = false;
-        }
-      },
+      status: onStatus,
       progress: (p) => {
         const row = rows.get(p.executionId);
         if (row) updateRowProgress(row, p);
       },
     },
     ctx.signal,
+    undefined,
+    // Runs that started or changed while the page loaded, before the stream was open.
+    () =>
+      void api
+        .get<Page<Execution>>('/api/executions', { ...filter, limit: LIMIT, offset }, ctx.signal)
+        .then((again) => again.items.slice().reverse().forEach(onStatus))
+        .catch(() => {}),
   );
   const listEmpty = empty(t('exec.none'));
   listEmpty.hidden = page.items.length > 0;

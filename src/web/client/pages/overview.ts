@@ -54,28 +54,41 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
     table.hidden = rows.size === 0;
   };
   syncEmpty();
+  const onStatus = (e: Execution) => {
+    const row = rows.get(e.id);
+    if (row) updateRowStatus(row, e);
+    else if (!TERMINAL.includes(e.status)) addRow(e);
+    if (TERMINAL.includes(e.status) && row) {
+      // Leave a finished task visible for a moment so its outcome can be read.
+      setTimeout(() => {
+        row.remove();
+        rows.delete(e.id);
+        syncEmpty();
+      }, 8000);
+    }
+    syncEmpty();
+  };
   liveExecutions(
     {
-      status: (e) => {
-        const row = rows.get(e.id);
-        if (row) updateRowStatus(row, e);
-        else if (!TERMINAL.includes(e.status)) addRow(e);
-        if (TERMINAL.includes(e.status) && row) {
-          // Leave a finished task visible for a moment so its outcome can be read.
-          setTimeout(() => {
-            row.remove();
-            rows.delete(e.id);
-            syncEmpty();
-          }, 8000);
-        }
-        syncEmpty();
-      },
+      status: onStatus,
       progress: (p) => {
         const row = rows.get(p.executionId);
         if (row) updateRowProgress(row, p);
       },
     },
     ctx.signal,
+    undefined,
+    // Runs that started while the page loaded, before the stream was open.
+    () =>
+      void api
+        .get<Page<Execution>>('/api/executions', { status: 'running,queued', limit: 20 }, ctx.signal)
+        .then((again) =>
+          again.items
+            .filter((e) => !rows.has(e.id))
+            .reverse()
+            .forEach(onStatus),
+        )
+        .catch(() => {}),
   );
 
   const next = schedules.items
