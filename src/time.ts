@@ -37,7 +37,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** Offset of a zone at an instant, in minutes east of UTC. */
-function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
+export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
   const minute = Math.floor(epochMs / 60_000);
   let cache = offsetsByMinute.get(timeZone);
   const hit = cache?.get(minute);

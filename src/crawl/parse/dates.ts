@@ -1,5 +1,6 @@
 // Feed and page dates to epoch ms (UTC). Dates without a zone are read in a configurable zone
 // (Chinese sites publish "2024-03-05 10:20:00" meaning Beijing time).
+import { zoneOffsetMinutes } from '../../time.ts';
 
 export interface DateParseOptions {
   /** IANA zone for dates that carry no offset. */
@@ -100,23 +101,6 @@ const ZONES: Record<string, number> = {
   wib: 420,
   pht: 480,
 };
-
-/** Offset of `timeZone` at `epochMs`, minutes east of UTC. */
-export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(epochMs));
-  const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
-}
 
 /** Epoch ms of a wall-clock time in a zone. */
 export function wallTimeToEpoch(
