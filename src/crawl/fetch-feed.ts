@@ -4,7 +4,6 @@ import { FetchError } from './fetch/errors.ts';
 import type { FetchOutcome, FetchRequestOptions, HttpFetcher } from './fetch/http-fetcher.ts';
 import { FeedParseError, parseFeedText } from './parse/feed.ts';
 import type { ParsedFeed } from './parse/types.ts';
-import { contentHash } from './sources/content-hash.ts';
 
 export interface FetchFeedOptions extends FetchRequestOptions {
   /** Zone for dates without an offset (default Asia/Shanghai). */
@@ -20,8 +19,6 @@ export type FetchFeedResult =
       feed: ParsedFeed;
       /** Encoding the body was decoded with. */
       encoding: string;
-      /** sha256 of the body bytes: an unchanged body can skip writes even without validators. */
-      bodyHash: string;
     };
 
 /** Throws FetchError (code PARSE when the body is not a feed). */
@@ -39,7 +36,7 @@ export async function fetchFeed(
 export function parseFeedResponse(
   response: Pick<FetchOutcome, 'bytes' | 'contentType' | 'finalUrl'>,
   options: Pick<FetchFeedOptions, 'defaultTimeZone' | 'maxEntries'> = {},
-): { feed: ParsedFeed; encoding: string; bodyHash: string } {
+): { feed: ParsedFeed; encoding: string } {
   const decoded = decodeBody(response.bytes, { contentType: response.contentType });
   try {
     const feed = parseFeedText(decoded.text, {
@@ -48,7 +45,7 @@ export function parseFeedResponse(
       maxEntries: options.maxEntries,
     });
     feed.warnings.unshift(...decoded.warnings);
-    return { feed, encoding: decoded.encoding, bodyHash: contentHash(response.bytes) };
+    return { feed, encoding: decoded.encoding };
   } catch (err) {
     if (err instanceof FeedParseError)
       throw new FetchError(
