@@ -137,6 +137,40 @@ describe('crawlSource / crawlSources', () => {
     expect(history.items[1].log.some((l) => l.msg.includes('5 new of 5'))).toBe(true);
   });
 
+  it('without ETag or Last-Modified, the same body as last time is handled like a 304: no parse, no article writes', async () => {
+    let body = rss(items('same', 4).map((i) => ({ ...i, date: Date.UTC(2025, 0, 1) })));
+    let validators: Record<string, string> = {};
+    server.route('/same.xml', (_req, res) => xml(res, body, validators));
+    const s = await add({ url: `${server.url}/same.xml`, maxFetchDays: 0 });
+    const inner = service.parser();
+    let parses = 0;
+    const counting: CrawlParser = { ...inner, parse: (job) => (parses++, inner.parse(job)) };
+    const crawl = async () => crawlSource(await reload(s), await deps({ parser: counting }));
+
+    expect(await crawl()).toMatchObject({ status: 'ok', itemsNew: 4 });
+    expect((await reload(s)).bodyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await crawl()).toMatchObject({
+      status: 'not_modified',
+      httpStatus: 200,
+      itemsFound: 0,
+      itemsNew: 0,
+    });
+    expect(parses).toBe(1);
+    const unchanged = await reload(s);
+    expect(unchanged.lastMessage).toMatch(/^not modified \(the same body as last time/);
+    expect((await store.sources.listRuns(s.id)).items[0].status).toBe('not_modified');
+
+    // A changed body is read again; a server that starts sending an ETag makes the hash unnecessary.
+    body = rss(items('same', 6).map((i) => ({ ...i, date: Date.UTC(2025, 0, 1) })));
+    expect(await crawl()).toMatchObject({ status: 'ok', itemsNew: 2 });
+    expect(parses).toBe(2);
+    validators = { etag: '"v6"' };
+    expect(await crawl()).toMatchObject({ status: 'ok', itemsNew: 0 });
+    expect(parses).toBe(3);
+    expect(await reload(s)).toMatchObject({ bodyHash: null, etag: '"v6"' });
+    expect(await store.articles.countBySource(s.id)).toBe(6);
+  });
+
   it('re-crawls without validators store nothing twice; two concurrent crawls of one source store each entry once', async () => {
     let version = 5;
     server.route('/plain.xml', (_req, res) => xml(res, rss(items('plain', version))));
@@ -303,8 +337,12 @@ describe('crawlSource / crawlSources', () => {
   });
 
   it('parses and builds at most bodyConcurrency fetched feeds at once, whatever the crawl concurrency', async () => {
+    // A new body on every request: an unchanged one would not be parsed at all the second time.
+    let served = 0;
     for (let i = 0; i < 6; i++)
-      server.route(`/gate-${i}.xml`, (_req, res) => xml(res, rss(items(`gate${i}`, 2))));
+      server.route(`/gate-${i}.xml`, (_req, res) =>
+        xml(res, rss(items(`gate${i}`, 2), `<!-- ${++served} -->`)),
+      );
     const sources = await Promise.all(
       [0, 1, 2, 3, 4, 5].map((i) => add({ url: `${server.url}/gate-${i}.xml` })),
     );

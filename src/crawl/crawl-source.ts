@@ -30,6 +30,7 @@ import {
 import type { ParsedSummary } from './feed-jobs.ts';
 import { mapLimit } from './map-limit.ts';
 import type { CrawlParser } from './parse-pool.ts';
+import { contentHash } from './sources/content-hash.ts';
 import { isLikelyOutage, isWithinMaxAge } from './sources/crawl-policy.ts';
 import {
   stateAfterFailure,
@@ -107,6 +108,10 @@ interface Fetched {
   publishedAt?: number[];
   itemsFound: number;
   articles: NewArticle[];
+  /** Hash of a body that came without validators (null: it had some); absent when no body was read. */
+  bodyHash?: string | null;
+  /** The body matched the last one's hash: handled as a 304. */
+  unchangedBody?: boolean;
 }
 
 const MAX_LOG_LINES = 50;
@@ -284,6 +289,10 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
   };
   // 304: nothing to decode, parse or store.
   if (r.notModified) return { ...common, notModified: true, itemsFound: 0, articles: [] };
+  // Without ETag or Last-Modified, the same bytes as last time are as good as a 304.
+  const bodyHash = r.etag || r.lastModified ? null : contentHash(r.bytes);
+  if (bodyHash && bodyHash === source.bodyHash)
+    return { ...common, notModified: true, unchangedBody: true, bodyHash, itemsFound: 0, articles: [] };
   const read = () => readEntries(source, deps, r, now, journal);
   const { parsed, articles: built } = await (deps.bodyGate ? deps.bodyGate.run(read) : read());
   let articles = built;
@@ -295,6 +304,7 @@ async function crawlFeed(source: Source, deps: CrawlDeps, now: number, journal: 
   return {
     ...common,
     notModified: false,
+    bodyHash,
     ttlMinutes: parsed.ttlMinutes,
     publishedAt: parsed.publishedAt,
     itemsFound: parsed.total,
@@ -496,9 +506,11 @@ export async function crawlSourceDeferred(source: Source, deps: CrawlDeps): Prom
   // The source's state is made from what was inserted and written in the same transaction as the articles.
   const stateFor = (inserted: InsertArticlesResult): SourceStateWrite => {
     const itemsNew = inserted.insertedIds.length;
-    const message = fetched.notModified
-      ? 'not modified'
-      : `${itemsNew} new of ${fetched.itemsFound}${inserted.crossSource ? ` (${inserted.crossSource} also in other sources)` : ''}`;
+    const message = fetched.unchangedBody
+      ? 'not modified (the same body as last time; the server sends no ETag or Last-Modified)'
+      : fetched.notModified
+        ? 'not modified'
+        : `${itemsNew} new of ${fetched.itemsFound}${inserted.crossSource ? ` (${inserted.crossSource} also in other sources)` : ''}`;
     journal.add('info', `HTTP ${fetched.status}: ${message}`);
     const { patch, promotedTo } = stateAfterSuccess(source, { ...facts, itemsNew, message }, policyOf(deps));
     if (promotedTo && holder && holder.id !== source.id) {

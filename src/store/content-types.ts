@@ -29,6 +29,8 @@ export interface Source {
   // state
   etag: string | null;
   lastModified: string | null;
+  /** sha256 of the last body, kept only when the server sent neither ETag nor Last-Modified. */
+  bodyHash: string | null;
   lastFetchAt: number | null;
   lastSuccessAt: number | null;
   lastStatus: number | null;

@@ -28,6 +28,7 @@ export interface SourceStatePatch {
   active?: boolean;
   etag?: string | null;
   lastModified?: string | null;
+  bodyHash?: string | null;
   lastFetchAt?: number | null;
   lastSuccessAt?: number | null;
   lastStatus?: number | null;

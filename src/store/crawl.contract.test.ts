@@ -192,6 +192,17 @@ describe.each(storeFactories)('crawl store contract: $name', (factory: StoreFact
       expect(runs.items[0].log).toEqual([{ ts: T0, level: 'info', msg: 'fetched' }]);
     });
 
+    it('keeps the body hash of a validator-less source, and forgets it with the validators on a new URL', async () => {
+      const s = await store.sources.create({ name: 'a', url: 'https://a.test/rss' });
+      expect(s.bodyHash).toBeNull();
+      await store.sources.updateState(s.id, { bodyHash: 'f'.repeat(64), etag: null });
+      expect((await store.sources.get(s.id))?.bodyHash).toBe('f'.repeat(64));
+      await store.sources.update(s.id, { name: 'renamed' });
+      expect((await store.sources.get(s.id))?.bodyHash).toBe('f'.repeat(64));
+      await store.sources.update(s.id, { url: 'https://a.test/other.xml' });
+      expect((await store.sources.get(s.id))?.bodyHash).toBeNull();
+    });
+
     it('disables with a reason and re-enables as due now with the failure streak cleared', async () => {
       const s = await store.sources.create({ name: 'a', url: 'https://a.test/rss' });
       await store.sources.updateState(s.id, {

@@ -17,6 +17,7 @@ export interface SourcesTable {
   proxy: string | null;
   etag: string | null;
   last_modified: string | null;
+  body_hash: string | null;
   last_fetch_at: number | null;
   last_success_at: number | null;
   last_status: number | null;

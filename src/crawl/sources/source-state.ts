@@ -29,6 +29,8 @@ export interface SuccessFacts extends FeedHints {
   notModified: boolean;
   etag?: string;
   lastModified?: string;
+  /** Hash of a body that came without validators, null when it had some; absent when no body was read. */
+  bodyHash?: string | null;
   redirects: readonly Hop[];
   /** Publication times of every entry in the document (adaptive polling); undefined on 304. */
   publishedAt?: readonly number[];
@@ -73,6 +75,7 @@ export function stateAfterSuccess(
     lastModified: facts.notModified
       ? (facts.lastModified ?? source.lastModified)
       : (facts.lastModified ?? null),
+    ...(facts.bodyHash !== undefined ? { bodyHash: facts.bodyHash } : {}),
     lastFetchAt: facts.now,
     lastSuccessAt: facts.now,
     lastStatus: facts.status,

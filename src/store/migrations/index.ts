@@ -8,6 +8,7 @@ import { eventsMigration } from './0004_events.ts';
 import { digestsMigration } from './0005_digests.ts';
 import { crawlMigration } from './0006_crawl.ts';
 import { enrichDueMigration } from './0007_enrich_due.ts';
+import { sourceBodyHashMigration } from './0008_source_body_hash.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_digests': digestsMigration,
   '0006_crawl': crawlMigration,
   '0007_enrich_due': enrichDueMigration,
+  '0008_source_body_hash': sourceBodyHashMigration,
 };

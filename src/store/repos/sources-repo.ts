@@ -44,6 +44,7 @@ export function toSource(r: Selectable<SourcesTable>): Source {
     proxy: r.proxy,
     etag: r.etag,
     lastModified: r.last_modified,
+    bodyHash: r.body_hash,
     lastFetchAt: r.last_fetch_at,
     lastSuccessAt: r.last_success_at,
     lastStatus: r.last_status,
@@ -88,6 +89,7 @@ function stateColumns(p: SourceStatePatch): Updateable<SourcesTable> {
     ['url', 'url'],
     ['etag', 'etag'],
     ['lastModified', 'last_modified'],
+    ['bodyHash', 'body_hash'],
     ['lastFetchAt', 'last_fetch_at'],
     ['lastSuccessAt', 'last_success_at'],
     ['lastStatus', 'last_status'],
@@ -170,6 +172,7 @@ const urlTaken = (url: string) => [`a source with URL ${url} already exists`, { 
 export const NEW_SOURCE_STATE = {
   etag: null,
   last_modified: null,
+  body_hash: null,
   last_fetch_at: null,
   last_success_at: null,
   last_status: null,
@@ -259,6 +262,7 @@ export class SqlSourcesRepo implements SourcesRepo {
       Object.assign(set, {
         etag: null,
         last_modified: null,
+        body_hash: null,
         pending_redirect_url: null,
         pending_redirect_count: 0,
       });
