@@ -56,6 +56,7 @@ export async function createApp(config: Readonly<Config>, opts: CreateAppOptions
       ? {
           kind: 'sqlite',
           file: config.database.file,
+          backgroundCheckpoints: config.database.backgroundCheckpoints,
           onCheckpointError: (err) =>
             logger.warn({ err }, 'background WAL checkpoint failed: SQLite checkpoints on its own again'),
         }

@@ -1,6 +1,7 @@
 // Parse the environment once into a frozen, typed Config. A bad value names the key and what is wrong.
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { configSpec, SECRET_KEYS, type RawConfig } from './schema.ts';
@@ -10,7 +11,8 @@ export interface Config {
   port: number;
   apiToken?: string;
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  database:
+    { kind: 'sqlite'; file: string; backgroundCheckpoints: boolean } | { kind: 'postgres'; url: string };
   queue: { kind: 'embedded' } | { kind: 'bullmq'; redisUrl: string; prefix: string };
   timezone: string;
   logLevel: RawConfig['NEWSDESK_LOG_LEVEL'];
@@ -65,7 +67,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir,
     database: dbUrl
       ? { kind: 'postgres', url: dbUrl }
-      : { kind: 'sqlite', file: path.join(dataDir, 'newsdesk.db') },
+      : {
+          kind: 'sqlite',
+          file: path.join(dataDir, 'newsdesk.db'),
+          backgroundCheckpoints:
+            raw.NEWSDESK_SQLITE_CHECKPOINT_THREAD === 'auto'
+              ? availableParallelism() >= 4
+              : raw.NEWSDESK_SQLITE_CHECKPOINT_THREAD,
+        },
     queue:
       raw.NEWSDESK_QUEUE === 'bullmq'
         ? { kind: 'bullmq', redisUrl: raw.NEWSDESK_REDIS_URL!, prefix: raw.NEWSDESK_REDIS_PREFIX }

@@ -25,6 +25,10 @@ export const configSpec = {
     z.string().optional(),
     'postgres://... selects PostgreSQL; default is SQLite at <data dir>/newsdesk.db. Secret (may hold a password).',
   ],
+  NEWSDESK_SQLITE_CHECKPOINT_THREAD: [
+    z.union([z.literal('auto'), bool], { error: 'use auto, true or false' }).default('auto'),
+    'SQLite WAL checkpoints (copy + fsync) on their own thread, not inside commits on the event loop: auto (on from 4 cores), true, false.',
+  ],
   NEWSDESK_QUEUE: [
     z.enum(['embedded', 'bullmq']).default('embedded'),
     'Task engine: embedded (in-process, default) or bullmq (needs Redis and PostgreSQL).',

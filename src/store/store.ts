@@ -39,7 +39,7 @@ export type StoreOptions =
       file: string;
       /** Told when background WAL checkpoints fail (the connection then checkpoints by itself). */
       onCheckpointError?: (err: Error) => void;
-      /** WAL checkpoints on a background thread (default); false leaves them to SQLite. */
+      /** WAL checkpoints on a background thread instead of inside commits on the event loop. */
       backgroundCheckpoints?: boolean;
     }
   | {

@@ -10,7 +10,7 @@ import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export interface OpenSqliteOptions {
-  /** WAL checkpoints on a background thread (default); false leaves them to SQLite (benchmarks compare). */
+  /** WAL checkpoints on a background thread instead of inside commits (see wal-checkpointer.ts). */
   backgroundCheckpoints?: boolean;
   /** Told when background WAL checkpoints fail (the connection then checkpoints by itself). */
   onCheckpointError?: (err: Error) => void;
@@ -31,7 +31,7 @@ export function openSqlite(file: string, opts: OpenSqliteOptions = {}): Kysely<D
   }
   const database = withStatementCache(raw);
   const wal = file !== ':memory:' && raw.pragma('journal_mode', { simple: true }) === 'wal';
-  if (wal && opts.backgroundCheckpoints !== false) {
+  if (wal && opts.backgroundCheckpoints) {
     // Checkpoints (and their fsyncs) on a thread of their own; see wal-checkpointer.ts.
     const ownThreshold = raw.pragma('wal_autocheckpoint', { simple: true }) as number;
     raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);

@@ -124,9 +124,19 @@ describe('WalCheckpointer', () => {
 });
 
 describe('openSqlite with a file', () => {
+  it('leaves checkpoints to SQLite unless asked', async () => {
+    const db = openSqlite(path.join(dir, 'plain.sqlite'));
+    try {
+      const row = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(db);
+      expect(row.rows[0].wal_autocheckpoint).toBe(1000);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('keeps the WAL short while writing far more than it, with its own threshold only as a backstop', async () => {
     const file = path.join(dir, 'store.sqlite');
-    const db = openSqlite(file);
+    const db = openSqlite(file, { backgroundCheckpoints: true });
     try {
       const row = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(db);
       expect(row.rows[0].wal_autocheckpoint).toBe(BACKSTOP_PAGES);
