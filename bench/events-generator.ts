@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EventArticle } from '../src/events/index.ts';
 import { hasCjk } from '../src/events/normalize.ts';
-import { prng } from '../src/events/testdata/synthetic.ts';
+import { prng, VENDORS as TEST_VENDORS } from '../src/events/testdata/synthetic.ts';
 
 export const PER_DAY = 1_000;
 const HOUR = 3_600_000;
@@ -103,16 +103,7 @@ export function loadCorpus(): Corpus {
 // ---- synthetic stream -----------------------------------------------------------------------------------
 
 const VENDORS = [
-  'Microsoft',
-  'Cisco',
-  'Fortinet',
-  'Ivanti',
-  'Citrix',
-  'Apple',
-  'Google',
-  'VMware',
-  'Oracle',
-  'SAP',
+  ...TEST_VENDORS,
   'Adobe',
   'Atlassian',
   'Palo Alto Networks',

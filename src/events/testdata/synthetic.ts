@@ -13,7 +13,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-const VENDORS = [
+/** Vendors the synthetic incidents are about (the bench's stream adds more). */
+export const VENDORS = [
   'Microsoft',
   'Cisco',
   'Fortinet',
