@@ -223,6 +223,35 @@ describe('dashboard: operations pages', () => {
     },
   );
 
+  it('shows the end of a run that finished before its page had its live stream open', async () => {
+    let openStream!: () => void;
+    const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
+    await page.route('**/api/executions/*/events', async (route) => {
+      await streamHeld;
+      await route.continue();
+    });
+    try {
+      const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+        payload: { ms: 1500, steps: 3 },
+      });
+      await h.open(page, `/executions/${executionId}`);
+      await expect
+        .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
+        .toBe('succeeded');
+      // Its last events went out while the page had no stream: the page must read the run again.
+      openStream();
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === 'succeeded',
+        undefined,
+        { timeout: 5_000 },
+      );
+    } finally {
+      openStream();
+      await page.unroute('**/api/executions/*/events');
+    }
+  });
+
   it('cancels a running task', async () => {
     const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
       payload: { ms: 30_000, steps: 300 },
