@@ -268,6 +268,40 @@ describe('dashboard: operations pages', () => {
     await h.screenshot(page, 'execution-cancelled');
   });
 
+  it('keeps showing the end of a run when the answer to its cancel arrives after the end', async () => {
+    const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+      payload: { ms: 30_000, steps: 300 },
+    });
+    let releaseAnswer!: () => void;
+    const answerHeld = new Promise<void>((resolve) => (releaseAnswer = resolve));
+    // The cancel is sent; its answer (the run still running, cancel requested) is held back until
+    // the stream has shown the run cancelled, which is what a busy machine does to the page.
+    await page.route('**/api/executions/*/cancel', async (route) => {
+      const response = await route.fetch();
+      await answerHeld;
+      await route.fulfill({ response });
+    });
+    try {
+      await h.open(page, `/executions/${executionId}`);
+      await page.waitForFunction(() => Number(document.getElementById('exec-progress')?.dataset.current) >= 1);
+      await page.click('#cancel-execution');
+      const shows = (status: string) =>
+        page.waitForFunction(
+          (s) => document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === s,
+          status,
+          { timeout: 10_000 },
+        );
+      await shows('cancelled');
+      releaseAnswer();
+      await page.locator('.toast', { hasText: /./ }).first().waitFor();
+      expect(await page.locator('#exec-status [data-status]').getAttribute('data-status')).toBe('cancelled');
+      expect(await page.locator('#cancel-execution').isHidden()).toBe(true);
+    } finally {
+      releaseAnswer();
+      await page.unroute('**/api/executions/*/cancel');
+    }
+  });
+
   it('filters the history and shows an error with its stack', async () => {
     const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
       payload: { ms: 10, steps: 1, fail: 'permanent' },
@@ -289,8 +323,10 @@ describe('dashboard: operations pages', () => {
     await page.waitForFunction(
       () => location.search.includes('status=cancelled') && document.body.dataset.ready === 'executions',
     );
-    expect(await page.locator('tr.exec-row').count()).toBe(1);
-    expect(await page.locator('tr.exec-row').getAttribute('data-status')).toBe('cancelled');
+    const cancelled = (await api('GET', '/api/executions?status=cancelled')).items.length;
+    expect(cancelled).toBeGreaterThan(0);
+    expect(await page.locator('tr.exec-row').count()).toBe(cancelled);
+    expect(await page.locator('tr.exec-row[data-status="cancelled"]').count()).toBe(cancelled);
   });
 
   it('renders hostile text inert', async () => {

@@ -162,6 +162,9 @@ export async function executionPage(ctx: PageContext): Promise<void> {
   }
 
   function apply(e: Execution): void {
+    // An ended run never runs again (a retry is a new execution): a state read before the end that
+    // arrives after it (the cancel's answer, on a busy machine) must not bring back "running".
+    if (TERMINAL.includes(execution.status) && !TERMINAL.includes(e.status)) return;
     execution = e;
     badgeHost.replaceChildren(statusBadge(e.status));
     updateProgress(bar, e.progress.current, e.progress.total, e.progress.message);
