@@ -1,5 +1,6 @@
 // Records as the API shows them: instants as ISO-8601 with the configured zone's offset, no lease internals.
 import type { z } from 'zod';
+import { listedResult } from '../store/listed-result.ts';
 import type { Execution, Schedule } from '../store/types.ts';
 import { isoWithOffset } from '../time.ts';
 import type { EnqueueResult } from '../tasks/types.ts';
@@ -47,25 +48,6 @@ export function executionView(e: Execution, tz: string): ExecutionView {
   };
 }
 
-/** Arrays in a result longer than this are cut to their length in lists (crawl.sources lists every source). */
-const LIST_ARRAY_MAX = 20;
-const LIST_DEPTH_MAX = 4;
-
-/** The result with long arrays (to depth 4) replaced by `{ truncated: true, length }`; undefined when nothing was cut. */
-function listedResult(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > LIST_DEPTH_MAX) return undefined;
-  if (Array.isArray(value) && value.length > LIST_ARRAY_MAX) return { truncated: true, length: value.length };
-  const cuts: [string, unknown][] = [];
-  for (const [key, item] of Object.entries(value)) {
-    const cut = listedResult(item, depth + 1);
-    if (cut !== undefined) cuts.push([key, cut]);
-  }
-  if (cuts.length === 0) return undefined;
-  const out = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
-  for (const [key, cut] of cuts) out[key] = cut;
-  return out;
-}
-
 /**
  * An execution as lists show it: a result with long arrays keeps its counts and shows those arrays as
  * `{ truncated: true, length }`, with `resultTruncated`; GET /api/executions/{id} has it whole. A list
@@ -73,6 +55,8 @@ function listedResult(value: unknown, depth = 0): unknown {
  */
 export function executionListView(e: Execution, tz: string): ExecutionView {
   const view = executionView(e, tz);
+  if (e.resultTruncated) return { ...view, resultTruncated: true };
+  // Read whole: nothing to cut, or finished before cut copies were stored.
   const cut = listedResult(e.result);
   return cut === undefined ? view : { ...view, result: cut, resultTruncated: true };
 }

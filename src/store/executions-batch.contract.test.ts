@@ -62,17 +62,24 @@ describe.each(storeFactories)('executions batch writes: $name', (factory) => {
     }
     expect(await store.executions.markRunningMany([a.id], claim)).toEqual([]);
 
+    const lines = Array.from({ length: 25 }, (_, i) => i);
     const finished = await store.executions.finishMany([
-      { id: a.id, status: 'succeeded', result: { ok: 1 }, finishedAt: 1_250 },
+      { id: a.id, status: 'succeeded', result: { ok: 1, lines }, finishedAt: 1_250 },
       { id: b.id, status: 'failed', error: { type: 'Error', message: 'boom' }, finishedAt: 1_400 },
       { id: c.id, status: 'succeeded', finishedAt: 1_400 },
     ]);
     expect(finished.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
     expect(await store.executions.get(a.id)).toMatchObject({
       status: 'succeeded',
-      result: { ok: 1 },
+      result: { ok: 1, lines },
       error: null,
       durationMs: 250,
+    });
+    // The cut copy lists show is stored by the batch too.
+    const listed = (await store.executions.list({ task: 'batch', status: 'succeeded', listed: true })).items;
+    expect(listed.find((e) => e.id === a.id)).toMatchObject({
+      result: { ok: 1, lines: { truncated: true, length: 25 } },
+      resultTruncated: true,
     });
     expect(await store.executions.get(b.id)).toMatchObject({
       status: 'failed',

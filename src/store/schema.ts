@@ -26,6 +26,8 @@ export interface ExecutionsTable {
   failed_count: number;
   /** JSON */
   result: string | null;
+  /** JSON of the result with long arrays cut, as lists show it; null when nothing was cut. */
+  result_listed: string | null;
   /** JSON of SerializedError */
   error: string | null;
   reason: string | null;

@@ -428,6 +428,32 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
       expect(await s.executions.finish('missing', { status: 'succeeded', finishedAt: now })).toBeUndefined();
     });
 
+    it('lists results as lists show them when asked: long arrays cut at finish, the record keeps them whole', async () => {
+      const s = await fresh();
+      const big = await s.executions.create(exec('listed'));
+      const small = await s.executions.create(exec('listed'));
+      const now = Date.now();
+      await s.executions.claim(claimArgs(now));
+      const lines = Array.from({ length: 300 }, (_, i) => ({ source: `s${i}`, status: 'ok' }));
+      await s.executions.finish(big.id, {
+        status: 'succeeded',
+        result: { succeeded: 300, sources: lines, few: [1, 2] },
+        finishedAt: now + 1,
+      });
+      await s.executions.finish(small.id, { status: 'succeeded', result: { few: [1, 2] }, finishedAt: now + 2 });
+
+      const listed = await s.executions.list({ task: 'listed', listed: true });
+      expect(listed.items.map((e) => [e.id, e.result, e.resultTruncated])).toEqual([
+        [small.id, { few: [1, 2] }, undefined],
+        [big.id, { succeeded: 300, sources: { truncated: true, length: 300 }, few: [1, 2] }, true],
+      ]);
+      expect(listed.items[1]).toMatchObject({ status: 'succeeded', task: 'listed', durationMs: 1 });
+      const whole = await s.executions.list({ task: 'listed' });
+      expect(whole.items[1].result).toEqual({ succeeded: 300, sources: lines, few: [1, 2] });
+      expect(whole.items[1].resultTruncated).toBeUndefined();
+      expect((await s.executions.get(big.id))?.result).toEqual({ succeeded: 300, sources: lines, few: [1, 2] });
+    });
+
     it('cancels a queued execution, flags a running one and leaves a finished one', async () => {
       const s = await fresh();
       const now = Date.now();

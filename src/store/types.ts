@@ -39,6 +39,8 @@ export interface Execution {
   progressMessage: string | null;
   counters: Counters;
   result: unknown;
+  /** Set by list({ listed: true }) when `result` is the cut copy lists show (see listed-result.ts). */
+  resultTruncated?: true;
   error: SerializedError | null;
   /** Why it was skipped, or a scheduler decision such as "coalesced 3 missed fires". */
   reason: string | null;
@@ -90,6 +92,8 @@ export interface ExecutionFilter {
   to?: number;
   limit?: number;
   offset?: number;
+  /** Results as lists show them: the copy with long arrays cut, stored at finish, instead of the whole one. */
+  listed?: boolean;
 }
 
 export interface ExecutionPage {

@@ -91,6 +91,7 @@ export const executionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { c
         to: q.to,
         limit: q.limit,
         offset: q.offset,
+        listed: true,
       });
       return {
         items: page.items.map((e) => executionListView(e, tz)),

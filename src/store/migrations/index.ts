@@ -9,6 +9,7 @@ import { digestsMigration } from './0005_digests.ts';
 import { crawlMigration } from './0006_crawl.ts';
 import { enrichDueMigration } from './0007_enrich_due.ts';
 import { sourceBodyHashMigration } from './0008_source_body_hash.ts';
+import { executionListedResultMigration } from './0009_execution_listed_result.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': coreMigration,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_crawl': crawlMigration,
   '0007_enrich_due': enrichDueMigration,
   '0008_source_body_hash': sourceBodyHashMigration,
+  '0009_execution_listed_result': executionListedResultMigration,
 };

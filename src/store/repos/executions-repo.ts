@@ -5,6 +5,7 @@ import { conflictOnUnique } from '../errors.ts';
 import { idFloor } from '../ids.ts';
 import { SqlText } from '../sql-text.ts';
 import { toJson } from '../json.ts';
+import { listedResult } from '../listed-result.ts';
 import type { Database, ExecutionsTable } from '../schema.ts';
 import {
   ACTIVE_STATUSES,
@@ -53,6 +54,12 @@ const ACTIVE_BY_TASK_SQLITE = sql`executions INDEXED BY executions_active_idx`;
 
 type Db = Kysely<Database>;
 
+/** Every column but the two results, which listed pages read as one. */
+const LISTED_COLUMNS = EXECUTION_COLUMNS.filter(
+  (c): c is Exclude<(typeof EXECUTION_COLUMNS)[number], 'result' | 'result_listed'> =>
+    c !== 'result' && c !== 'result_listed',
+);
+
 const COLUMN_LIST = EXECUTION_COLUMNS.map((c) => `"${c}"`).join(', ');
 const VALUE_LIST = EXECUTION_COLUMNS.map(() => '?').join(', ');
 
@@ -69,7 +76,7 @@ function hotStatements(dialect: Dialect) {
     ),
     finish: new SqlText<ExecutionRow>(
       dialect,
-      `UPDATE executions SET "status" = ?, "result" = ?, "error" = ?, "finished_at" = ?,
+      `UPDATE executions SET "status" = ?, "result" = ?, "result_listed" = ?, "error" = ?, "finished_at" = ?,
          "duration_ms" = ? - "started_at"
        WHERE "id" = ? AND "status" = 'running' RETURNING *`,
     ),
@@ -209,12 +216,30 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
     const offset = Math.max(Math.trunc(filter.offset ?? 0), 0);
     const base = applyFilter(this.#db.selectFrom('executions'), filter);
-    const [rows, count] = await Promise.all([
-      // Ids sort by creation time, so this is newest first: created_at DESC, id DESC.
-      base.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    const count = base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    // Ids sort by creation time, so this is newest first: created_at DESC, id DESC.
+    const page = (q: typeof base) => q.orderBy('id', 'desc').limit(limit).offset(offset);
+    if (!filter.listed) {
+      const [rows, { total }] = await Promise.all([page(base).selectAll().execute(), count]);
+      return { items: rows.map(toExecution), total: Number(total) };
+    }
+    // The whole result is not read where a cut copy was stored: a crawl's lists every source.
+    const [rows, { total }] = await Promise.all([
+      page(base)
+        .select(LISTED_COLUMNS)
+        .select([
+          sql<string | null>`COALESCE(result_listed, result)`.as('result'),
+          sql<number>`CASE WHEN result_listed IS NULL THEN 0 ELSE 1 END`.as('result_cut'),
+        ])
+        .execute(),
+      count,
     ]);
-    return { items: rows.map(toExecution), total: Number(count.total) };
+    const items = rows.map(({ result_cut, ...row }) => {
+      const execution = toExecution({ ...row, result_listed: null });
+      if (result_cut === 1) execution.resultTruncated = true;
+      return execution;
+    });
+    return { items, total: Number(total) };
   }
 
   async claim(args: {
@@ -370,7 +395,15 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
 
   async finish(id: string, finish: ExecutionFinish): Promise<Execution | undefined> {
     const { finishedAt } = finish;
-    const params = [finish.status, toJson(finish.result), toJson(finish.error), finishedAt, finishedAt, id];
+    const params = [
+      finish.status,
+      toJson(finish.result),
+      toJson(listedResult(finish.result)),
+      toJson(finish.error),
+      finishedAt,
+      finishedAt,
+      id,
+    ];
     const res = await this.#db.executeQuery(this.#sql.finish.with(params));
     return res.rows[0] && toExecution(res.rows[0]);
   }
@@ -392,13 +425,14 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
           .slice(i, i + MANY_CHUNK)
           .map(
             (f) =>
-              sql`(${f.id}, ${f.status}, ${toJson(f.result)}, ${toJson(f.error)}, ${f.finishedAt}::bigint)`,
+              sql`(${f.id}, ${f.status}, ${toJson(f.result)}, ${toJson(listedResult(f.result))}, ${toJson(f.error)}, ${f.finishedAt}::bigint)`,
           ),
       );
       const res = await sql<ExecutionRow>`UPDATE executions AS e
-        SET status = v.status, result = v.result, error = v.error, finished_at = v.finished_at,
+        SET status = v.status, result = v.result, result_listed = v.result_listed, error = v.error,
+            finished_at = v.finished_at,
             duration_ms = v.finished_at - e.started_at
-        FROM (VALUES ${values}) AS v(id, status, result, error, finished_at)
+        FROM (VALUES ${values}) AS v(id, status, result, result_listed, error, finished_at)
         WHERE e.id = v.id AND e.status = 'running'
         RETURNING e.*`.execute(this.#db);
       out.push(...res.rows.map(toExecution));
