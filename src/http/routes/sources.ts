@@ -421,7 +421,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { ctx 
       // Two task names: take enough of each to cut the merged page.
       const [all, one] = await Promise.all(
         [CRAWL_SOURCES_TASK, CRAWL_SOURCE_TASK].map((task) =>
-          ctx.store.executions.list({ task, limit: Math.min(500, limit + offset), offset: 0 }),
+          ctx.store.executions.list({ task, limit: Math.min(500, limit + offset), offset: 0, listed: true }),
         ),
       );
       const merged = [...all.items, ...one.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
