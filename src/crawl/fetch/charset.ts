@@ -225,10 +225,15 @@ function bestSingleByte(bytes: Uint8Array, first: string): string {
   return best;
 }
 
+/** Runs of ASCII letters and non-ASCII characters that hold a non-ASCII one: every NON_ASCII_WORD lies in one. */
+const NON_ASCII_RUN = /[A-Za-z]*[\u0080-\u{10ffff}][A-Za-z\u0080-\u{10ffff}]*/gu;
+/** Letters around a non-ASCII character. \p{L} is slow to test at every position of mostly-ASCII text. */
+const NON_ASCII_WORD = /\p{L}*[\u0080-\u{10ffff}]\p{L}*/gu;
+
 function caseChaos(text: string): number {
   let bad = 0;
   let words = 0;
-  for (const w of text.match(/\p{L}*[\u0080-\u{10ffff}]\p{L}*/gu) ?? []) {
+  for (const w of (text.match(NON_ASCII_RUN) ?? []).flatMap((run) => run.match(NON_ASCII_WORD) ?? [])) {
     words++;
     if (/\p{Ll}\p{Lu}/u.test(w) || /\p{Lu}{2}\p{Ll}/u.test(w)) bad++;
     else if (/[a-z]/i.test(w) && /[\u0080-\u00bf\u0250-\u{10ffff}]/u.test(w)) bad++;
