@@ -45,6 +45,14 @@ export function toExecution(row: ExecutionRow): Execution {
   };
 }
 
+/** An execution as lists show it: the cut copy of its result when one was stored (the whole one is not parsed). */
+export function toListedExecution(row: ExecutionRow): Execution {
+  if (row.result_listed === null) return toExecution(row);
+  const execution = toExecution({ ...row, result: row.result_listed });
+  execution.resultTruncated = true;
+  return execution;
+}
+
 /** The complete row of a new execution: no column is left to database defaults, so no read-back is needed. */
 export function newExecutionRow(input: NewExecution, now: number = Date.now()): ExecutionRow {
   const createdAt = input.createdAt ?? now;

@@ -28,6 +28,7 @@ import {
   executionRowValues,
   newExecutionRow,
   toExecution,
+  toListedExecution,
   toLogLine,
   toLogRow,
   type ExecutionRow,
@@ -54,11 +55,10 @@ const ACTIVE_BY_TASK_SQLITE = sql`executions INDEXED BY executions_active_idx`;
 
 type Db = Kysely<Database>;
 
-/** Every column but the two results, which listed pages read as one. */
-const LISTED_COLUMNS = EXECUTION_COLUMNS.filter(
-  (c): c is Exclude<(typeof EXECUTION_COLUMNS)[number], 'result' | 'result_listed'> =>
-    c !== 'result' && c !== 'result_listed',
-);
+/** Every column, with the whole result only where no cut copy was stored: a crawl's lists every source. */
+const LISTED_SELECTION = EXECUTION_COLUMNS.map((c) =>
+  c === 'result' ? `CASE WHEN "result_listed" IS NULL THEN "result" END AS "result"` : `"${c}"`,
+).join(', ');
 
 const COLUMN_LIST = EXECUTION_COLUMNS.map((c) => `"${c}"`).join(', ');
 const VALUE_LIST = EXECUTION_COLUMNS.map(() => '?').join(', ');
@@ -216,30 +216,24 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
     const offset = Math.max(Math.trunc(filter.offset ?? 0), 0);
     const base = applyFilter(this.#db.selectFrom('executions'), filter);
-    const count = base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    // Ids sort by creation time, so this is newest first: created_at DESC, id DESC.
-    const page = (q: typeof base) => q.orderBy('id', 'desc').limit(limit).offset(offset);
-    if (!filter.listed) {
-      const [rows, { total }] = await Promise.all([page(base).selectAll().execute(), count]);
-      return { items: rows.map(toExecution), total: Number(total) };
-    }
-    // The whole result is not read where a cut copy was stored: a crawl's lists every source.
-    const [rows, { total }] = await Promise.all([
-      page(base)
-        .select(LISTED_COLUMNS)
-        .select([
-          sql<string | null>`COALESCE(result_listed, result)`.as('result'),
-          sql<number>`CASE WHEN result_listed IS NULL THEN 0 ELSE 1 END`.as('result_cut'),
-        ])
-        .execute(),
-      count,
+    const page = base.orderBy('id', 'desc').limit(limit).offset(offset);
+    const [rows, count] = await Promise.all([
+      // Ids sort by creation time, so this is newest first: created_at DESC, id DESC. Listed, the whole
+      // result is read only where no cut copy was stored.
+      filter.listed ? this.#listedRows(page) : page.selectAll().execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     ]);
-    const items = rows.map(({ result_cut, ...row }) => {
-      const execution = toExecution({ ...row, result_listed: null });
-      if (result_cut === 1) execution.resultTruncated = true;
-      return execution;
-    });
-    return { items, total: Number(total) };
+    const items = filter.listed ? rows.map(toListedExecution) : rows.map(toExecution);
+    return { items, total: Number(count.total) };
+  }
+
+  /** The page's rows as listed: the query the filter built, with the selection above instead of `*`. */
+  async #listedRows(page: SelectQueryBuilder<Database, 'executions', object>): Promise<ExecutionRow[]> {
+    const query = page.selectAll().compile();
+    if (!query.sql.startsWith('select * from ')) throw new Error(`unexpected list query: ${query.sql}`);
+    const text = `select ${LISTED_SELECTION} from ${query.sql.slice('select * from '.length)}`;
+    const res = await this.#db.executeQuery<ExecutionRow>({ ...query, sql: text });
+    return res.rows;
   }
 
   async claim(args: {
