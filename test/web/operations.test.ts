@@ -223,6 +223,61 @@ describe('dashboard: operations pages', () => {
     },
   );
 
+  it.each(['/', '/executions'])(
+    'does not bring back as running a run whose end %s showed before its list read again arrived',
+    async (path) => {
+      // The list read again when the stream opens is answered while the run runs, and handed to the
+      // page only after the stream has told it the run ended: what a busy machine can do.
+      let openStream!: () => void;
+      const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
+      let releaseList!: () => void;
+      const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+      let listRead!: () => void;
+      const listAnswered = new Promise<void>((resolve) => (listRead = resolve));
+      await page.route('**/api/stream*', async (route) => {
+        await streamHeld;
+        await route.continue();
+      });
+      try {
+        await h.open(page, path);
+        const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
+          payload: { ms: 2500, steps: 5 },
+        });
+        await expect
+          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status)
+          .toBe('running');
+        await page.route('**/api/executions?*', async (route) => {
+          const response = await route.fetch();
+          listRead();
+          await listHeld;
+          await route.fulfill({ response });
+        });
+        openStream();
+        await listAnswered;
+        await expect
+          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
+          .toBe('succeeded');
+        const row = page.locator(`tr.exec-row[data-id="${executionId}"]`);
+        // The executions page shows the end it was told; the overview never listed the run.
+        if (path === '/executions')
+          await expect.poll(() => row.getAttribute('data-status')).toBe('succeeded');
+        else await page.waitForTimeout(500);
+        const stale = page.waitForResponse('**/api/executions?*');
+        releaseList();
+        await stale;
+        await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+        expect(
+          await page.locator(`tr.exec-row[data-id="${executionId}"][data-status="running"]`).count(),
+        ).toBe(0);
+      } finally {
+        openStream();
+        releaseList();
+        await page.unroute('**/api/stream*');
+        await page.unroute('**/api/executions?*');
+      }
+    },
+  );
+
   it('shows the end of a run that finished before its page had its live stream open', async () => {
     let openStream!: () => void;
     const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
@@ -283,7 +338,9 @@ describe('dashboard: operations pages', () => {
     });
     try {
       await h.open(page, `/executions/${executionId}`);
-      await page.waitForFunction(() => Number(document.getElementById('exec-progress')?.dataset.current) >= 1);
+      await page.waitForFunction(
+        () => Number(document.getElementById('exec-progress')?.dataset.current) >= 1,
+      );
       await page.click('#cancel-execution');
       const shows = (status: string) =>
         page.waitForFunction(

@@ -54,8 +54,12 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
     table.hidden = rows.size === 0;
   };
   syncEmpty();
+  /** Runs whose end the stream showed: a list read before it must not bring them back as running. */
+  const ended = new Set<string>();
   const onStatus = (e: Execution) => {
     const row = rows.get(e.id);
+    if (TERMINAL.includes(e.status)) ended.add(e.id);
+    else if (ended.has(e.id)) return;
     if (row) updateRowStatus(row, e);
     else if (!TERMINAL.includes(e.status)) addRow(e);
     if (TERMINAL.includes(e.status) && row) {
