@@ -55,7 +55,7 @@ const ACTIVE_BY_TASK_SQLITE = sql`executions INDEXED BY executions_active_idx`;
 
 type Db = Kysely<Database>;
 
-/** Every column, with the whole result only where no cut copy was stored: a crawl's lists every source. */
+/** Every column, with the whole result only where no cut copy was stored: a crawl's result lists every source. */
 const LISTED_SELECTION = EXECUTION_COLUMNS.map((c) =>
   c === 'result' ? `CASE WHEN "result_listed" IS NULL THEN "result" END AS "result"` : `"${c}"`,
 ).join(', ');
