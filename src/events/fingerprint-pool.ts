@@ -13,6 +13,7 @@ import {
   type FingerprintOptions,
 } from './fingerprint.ts';
 import { unpackFingerprints, type PackedFingerprints } from './fingerprint-transfer.ts';
+import { splitInChunks } from './chunks.ts';
 
 export interface FingerprintChunk {
   fingerprints: ArticleFingerprint[];
@@ -94,14 +95,15 @@ export class FingerprintPool {
   /**
    * Fingerprints of `articles` chunk by chunk, requested ahead: while the caller works on one chunk the
    * threads compute the next ones. Without threads each chunk is computed when the caller asks for it, so
-   * the event loop is never held for more than a chunk. Yields each chunk with its fingerprints, in order.
+   * the event loop is never held for more than a chunk. Yields each chunk with its fingerprints, in order;
+   * the first chunk may be smaller (`firstChunkSize`).
    */
   async *chunks(
     articles: readonly EventArticle[],
     chunkSize: number,
+    firstChunkSize = chunkSize,
   ): AsyncGenerator<{ articles: EventArticle[] } & FingerprintChunk> {
-    const parts: EventArticle[][] = [];
-    for (let i = 0; i < articles.length; i += chunkSize) parts.push(articles.slice(i, i + chunkSize));
+    const parts = splitInChunks(articles, chunkSize, firstChunkSize);
     await this.warmUp();
     const ahead = this.#pool?.pickReady() ? parts.map((part) => this.fingerprint(part)) : undefined;
     // A rejected request that is never awaited (the caller stopped early) must not go unhandled.
