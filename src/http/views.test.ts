@@ -15,8 +15,14 @@ describe('executionListView', () => {
   });
 
   it('cuts a whole result read from a row finished before cut copies were stored', () => {
-    const view = executionListView(execution({ ok: 3, lines: Array.from({ length: 21 }, (_, i) => i) }), 'UTC');
-    expect(view).toMatchObject({ result: { ok: 3, lines: { truncated: true, length: 21 } }, resultTruncated: true });
+    const view = executionListView(
+      execution({ ok: 3, lines: Array.from({ length: 21 }, (_, i) => i) }),
+      'UTC',
+    );
+    expect(view).toMatchObject({
+      result: { ok: 3, lines: { truncated: true, length: 21 } },
+      resultTruncated: true,
+    });
   });
 
   it('leaves a small result as it is', () => {

@@ -440,7 +440,11 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
         result: { succeeded: 300, sources: lines, few: [1, 2] },
         finishedAt: now + 1,
       });
-      await s.executions.finish(small.id, { status: 'succeeded', result: { few: [1, 2] }, finishedAt: now + 2 });
+      await s.executions.finish(small.id, {
+        status: 'succeeded',
+        result: { few: [1, 2] },
+        finishedAt: now + 2,
+      });
 
       const listed = await s.executions.list({ task: 'listed', listed: true });
       expect(listed.items.map((e) => [e.id, e.result, e.resultTruncated])).toEqual([
@@ -451,7 +455,11 @@ describe.each(storeFactories)('store contract: $name', (factory: StoreFactory) =
       const whole = await s.executions.list({ task: 'listed' });
       expect(whole.items[1].result).toEqual({ succeeded: 300, sources: lines, few: [1, 2] });
       expect(whole.items[1].resultTruncated).toBeUndefined();
-      expect((await s.executions.get(big.id))?.result).toEqual({ succeeded: 300, sources: lines, few: [1, 2] });
+      expect((await s.executions.get(big.id))?.result).toEqual({
+        succeeded: 300,
+        sources: lines,
+        few: [1, 2],
+      });
     });
 
     it('cancels a queued execution, flags a running one and leaves a finished one', async () => {
