@@ -9,7 +9,6 @@ import type { PageContext } from '../router.ts';
 import { subscribe } from '../sse.ts';
 import type { EnqueueResult, Execution, LogLine, ProgressEvent } from '../types.ts';
 import { TERMINAL } from '../types.ts';
-import { isStaleState } from '../ui/execution-row.ts';
 import {
   busy,
   card,
@@ -165,7 +164,7 @@ export async function executionPage(ctx: PageContext): Promise<void> {
   function apply(e: Execution): void {
     // An ended run never runs again (a retry is a new execution): a state read before the end that
     // arrives after it (the cancel's answer, on a busy machine) must not bring back "running".
-    if (isStaleState(execution.status, e)) return;
+    if (TERMINAL.includes(execution.status) && !TERMINAL.includes(e.status)) return;
     execution = e;
     badgeHost.replaceChildren(statusBadge(e.status));
     updateProgress(bar, e.progress.current, e.progress.total, e.progress.message);

@@ -134,11 +134,10 @@ export async function executionsPage(ctx: PageContext): Promise<void> {
     ctx.signal,
     undefined,
     // Runs that started or changed while the page loaded, before the stream was open.
-    () =>
-      void api
-        .get<Page<Execution>>('/api/executions', { ...filter, limit: LIMIT, offset }, ctx.signal)
-        .then((again) => again.items.slice().reverse().forEach(onStatus))
-        .catch(() => {}),
+    async () =>
+      (
+        await api.get<Page<Execution>>('/api/executions', { ...filter, limit: LIMIT, offset }, ctx.signal)
+      ).items.reverse(),
   );
   const listEmpty = empty(t('exec.none'));
   listEmpty.hidden = page.items.length > 0;

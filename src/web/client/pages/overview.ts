@@ -54,12 +54,8 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
     table.hidden = rows.size === 0;
   };
   syncEmpty();
-  /** Runs whose end the stream showed: a list read before it must not bring them back as running. */
-  const ended = new Set<string>();
   const onStatus = (e: Execution) => {
     const row = rows.get(e.id);
-    if (TERMINAL.includes(e.status)) ended.add(e.id);
-    else if (ended.has(e.id)) return;
     if (row) updateRowStatus(row, e);
     else if (!TERMINAL.includes(e.status)) addRow(e);
     if (TERMINAL.includes(e.status) && row) {
@@ -83,16 +79,12 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
     ctx.signal,
     undefined,
     // Runs that started while the page loaded, before the stream was open.
-    () =>
-      void api
-        .get<Page<Execution>>('/api/executions', { status: 'running,queued', limit: 20 }, ctx.signal)
-        .then((again) =>
-          again.items
-            .filter((e) => !rows.has(e.id))
-            .reverse()
-            .forEach(onStatus),
-        )
-        .catch(() => {}),
+    async () =>
+      (
+        await api.get<Page<Execution>>('/api/executions', { status: 'running,queued', limit: 20 }, ctx.signal)
+      ).items
+        .filter((e) => !rows.has(e.id))
+        .reverse(),
   );
 
   const next = schedules.items

@@ -40,14 +40,7 @@ export function executionRow(e: Execution): HTMLElement {
   return row;
 }
 
-/** Whether `next` is a state read before the run ended, arriving after its end was shown. */
-export function isStaleState(shown: string | undefined, next: Execution): boolean {
-  return TERMINAL.includes(shown as Execution['status']) && !TERMINAL.includes(next.status);
-}
-
 export function updateRowStatus(row: HTMLElement, e: Execution): void {
-  // An ended run never runs again (a retry is a new execution).
-  if (isStaleState(row.dataset.status, e)) return;
   row.dataset.status = e.status;
   row.querySelector('.col-status')?.replaceChildren(statusBadge(e.status));
   const cell = row.querySelector('.col-duration');
