@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/app.ts';
 import { collectErrors, fitsViewport, pageLoadMs, startHarness, type Harness } from './harness.ts';
+import { holdRoute, type HeldRoute } from './held-route.ts';
 
 describe('dashboard: operations pages', () => {
   let h: Harness;
@@ -194,12 +195,7 @@ describe('dashboard: operations pages', () => {
   it.each(['/', '/executions'])(
     'shows a run that started while %s loaded, before its live stream was open',
     async (path) => {
-      let openStream!: () => void;
-      const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
-      await page.route('**/api/stream*', async (route) => {
-        await streamHeld;
-        await route.continue();
-      });
+      const stream = await holdRoute(page, '**/api/stream*');
       try {
         await h.open(page, path);
         const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
@@ -210,15 +206,14 @@ describe('dashboard: operations pages', () => {
           .toBe('running');
         // Its queued and running events went out while the page had no stream: the row must come from
         // reading the list again once the stream is open, well before the run ends.
-        openStream();
+        stream.release();
         await page.locator(`tr.exec-row[data-id="${executionId}"]`).waitFor({ timeout: 4_000 });
         // Let it finish (a cancelled run would show in the history filter below).
         await expect
           .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
           .toBe('succeeded');
       } finally {
-        openStream();
-        await page.unroute('**/api/stream*');
+        await stream.close();
       }
     },
   );
@@ -228,16 +223,8 @@ describe('dashboard: operations pages', () => {
     async (path) => {
       // The list read again when the stream opens is answered while the run runs, and handed to the
       // page only after the stream has told it the run ended: what a busy machine can do.
-      let openStream!: () => void;
-      const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
-      let releaseList!: () => void;
-      const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
-      let listRead!: () => void;
-      const listAnswered = new Promise<void>((resolve) => (listRead = resolve));
-      await page.route('**/api/stream*', async (route) => {
-        await streamHeld;
-        await route.continue();
-      });
+      const stream = await holdRoute(page, '**/api/stream*');
+      let list: HeldRoute | undefined;
       try {
         await h.open(page, path);
         const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
@@ -246,14 +233,9 @@ describe('dashboard: operations pages', () => {
         await expect
           .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status)
           .toBe('running');
-        await page.route('**/api/executions?*', async (route) => {
-          const response = await route.fetch();
-          listRead();
-          await listHeld;
-          await route.fulfill({ response });
-        });
-        openStream();
-        await listAnswered;
+        list = await holdRoute(page, '**/api/executions?*', { answerFirst: true });
+        stream.release();
+        await list.answered;
         await expect
           .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
           .toBe('succeeded');
@@ -263,28 +245,21 @@ describe('dashboard: operations pages', () => {
           await expect.poll(() => row.getAttribute('data-status')).toBe('succeeded');
         else await page.waitForTimeout(500);
         const stale = page.waitForResponse('**/api/executions?*');
-        releaseList();
+        list.release();
         await stale;
         await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
         expect(
           await page.locator(`tr.exec-row[data-id="${executionId}"][data-status="running"]`).count(),
         ).toBe(0);
       } finally {
-        openStream();
-        releaseList();
-        await page.unroute('**/api/stream*');
-        await page.unroute('**/api/executions?*');
+        await stream.close();
+        await list?.close();
       }
     },
   );
 
   it('shows the end of a run that finished before its page had its live stream open', async () => {
-    let openStream!: () => void;
-    const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
-    await page.route('**/api/executions/*/events', async (route) => {
-      await streamHeld;
-      await route.continue();
-    });
+    const stream = await holdRoute(page, '**/api/executions/*/events');
     try {
       const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
         payload: { ms: 1500, steps: 3 },
@@ -294,7 +269,7 @@ describe('dashboard: operations pages', () => {
         .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
         .toBe('succeeded');
       // Its last events went out while the page had no stream: the page must read the run again.
-      openStream();
+      stream.release();
       await page.waitForFunction(
         () =>
           document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === 'succeeded',
@@ -302,8 +277,7 @@ describe('dashboard: operations pages', () => {
         { timeout: 5_000 },
       );
     } finally {
-      openStream();
-      await page.unroute('**/api/executions/*/events');
+      await stream.close();
     }
   });
 
@@ -327,35 +301,27 @@ describe('dashboard: operations pages', () => {
     const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
       payload: { ms: 30_000, steps: 300 },
     });
-    let releaseAnswer!: () => void;
-    const answerHeld = new Promise<void>((resolve) => (releaseAnswer = resolve));
     // The cancel is sent; its answer (the run still running, cancel requested) is held back until
     // the stream has shown the run cancelled, which is what a busy machine does to the page.
-    await page.route('**/api/executions/*/cancel', async (route) => {
-      const response = await route.fetch();
-      await answerHeld;
-      await route.fulfill({ response });
-    });
+    const answer = await holdRoute(page, '**/api/executions/*/cancel', { answerFirst: true });
     try {
       await h.open(page, `/executions/${executionId}`);
       await page.waitForFunction(
         () => Number(document.getElementById('exec-progress')?.dataset.current) >= 1,
       );
       await page.click('#cancel-execution');
-      const shows = (status: string) =>
-        page.waitForFunction(
-          (s) => document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === s,
-          status,
-          { timeout: 10_000 },
-        );
-      await shows('cancelled');
-      releaseAnswer();
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#exec-status [data-status]')?.getAttribute('data-status') === 'cancelled',
+        undefined,
+        { timeout: 10_000 },
+      );
+      answer.release();
       await page.locator('.toast', { hasText: /./ }).first().waitFor();
       expect(await page.locator('#exec-status [data-status]').getAttribute('data-status')).toBe('cancelled');
       expect(await page.locator('#cancel-execution').isHidden()).toBe(true);
     } finally {
-      releaseAnswer();
-      await page.unroute('**/api/executions/*/cancel');
+      await answer.close();
     }
   });
 
