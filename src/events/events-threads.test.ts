@@ -2,26 +2,16 @@
 // (NEWSDESK_EVENTS_THREADS=1, read several batches at a time) or are computed inline (0, batch by batch),
 // over several pages of pending articles.
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from '../../test/helpers/app.ts';
 import { loadFixtures } from './testdata/fixtures.ts';
-import { placements, runGroupTask, seedFixtureCopies } from './testdata/seed-articles.ts';
+import { groupFreshCopies } from './testdata/seed-articles.ts';
 
 const fixtures = loadFixtures('articles.json');
 const COPIES = 5;
 /** Pages of 5 × 20 articles with a pool: the seeded articles span several. */
 const BATCH = 20;
 
-async function groupWith(threads: string) {
-  const t = await createTestApp({ seedSchedules: false, env: { NEWSDESK_EVENTS_THREADS: threads } });
-  try {
-    await seedFixtureCopies(t, fixtures, COPIES, 10 * 60_000);
-    const run = await runGroupTask(t, { lookbackHours: 24 * 60, batchSize: BATCH });
-    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
-    return { result: run.result, placed: [...(await placements(t))].sort() };
-  } finally {
-    await t.close();
-  }
-}
+const groupWith = (threads: string) =>
+  groupFreshCopies(fixtures, COPIES, { batchSize: BATCH }, { NEWSDESK_EVENTS_THREADS: threads });
 
 describe('events.group with and without fingerprint threads', () => {
   it('groups several pages of articles identically', async () => {

@@ -1,5 +1,6 @@
 // Test-only: fixture articles as enriched article rows in a real database, and the events.group run.
-import { waitFor, type TestApp } from '../../../test/helpers/app.ts';
+import { expect } from 'vitest';
+import { createTestApp, waitFor, type TestApp } from '../../../test/helpers/app.ts';
 import { seedContent, type SeedArticle } from '../../store/testing-content.ts';
 import type { Execution } from '../../store/types.ts';
 import { EVENTS_GROUP_TASK } from '../register.ts';
@@ -84,4 +85,25 @@ export async function placements(t: TestApp): Promise<Map<string, string>> {
   for (const item of items)
     for (const m of (await t.app.store.events.detail(item.id))!.members) out.set(m.articleId, item.id);
   return out;
+}
+
+/**
+ * In a fresh app: `copies` copies of the fixtures ten minutes apart, grouped by events.group with `payload`
+ * (over 60 days by default); its result and every placement, sorted.
+ */
+export async function groupFreshCopies(
+  fixtures: readonly FixtureArticle[],
+  copies: number,
+  payload: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<{ result: unknown; placed: [string, string][] }> {
+  const t = await createTestApp({ seedSchedules: false, env });
+  try {
+    await seedFixtureCopies(t, fixtures, copies, 10 * 60_000);
+    const run = await runGroupTask(t, { lookbackHours: 24 * 60, ...payload });
+    expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+    return { result: run.result, placed: [...(await placements(t))].sort() };
+  } finally {
+    await t.close();
+  }
 }
