@@ -4,10 +4,10 @@
 // rss-parser reads no JSON Feed and no legacy charsets: such sources count as failed or keep mojibake;
 // the point is its time on the same feeds, measured in the same run as the service.
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import pLimit from 'p-limit';
 import RssParser from 'rss-parser';
 import { Agent, request } from 'undici';
+import { openBaselineArticles } from './baseline-articles-db.ts';
 
 export interface ReferenceRun {
   wallS: number;
@@ -21,14 +21,7 @@ export async function referenceCrawl(
   dir: string,
   concurrency: number,
 ): Promise<ReferenceRun> {
-  const db = new BetterSqlite3(path.join(dir, 'reference.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE TABLE articles (id INTEGER PRIMARY KEY, source INTEGER NOT NULL, link TEXT NOT NULL, guid TEXT,
-    title TEXT, content TEXT, published TEXT, UNIQUE (source, link))`);
-  const insert = db.prepare(
-    'INSERT OR IGNORE INTO articles (source, link, guid, title, content, published) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const table = openBaselineArticles(path.join(dir, 'reference.db'));
   const parser = new RssParser();
   const agent = new Agent({ connections: 2 });
   const limit = pLimit(concurrency);
@@ -42,19 +35,16 @@ export async function referenceCrawl(
         try {
           const res = await request(url, { dispatcher: agent });
           const feed = await parser.parseString(await res.body.text());
-          db.transaction(() => {
-            for (const item of feed.items) {
-              const r = insert.run(
-                k,
-                item.link ?? item.guid ?? `${url}#${articles}`,
-                item.guid ?? null,
-                item.title ?? '',
-                item.content ?? item.contentSnippet ?? '',
-                item.isoDate ?? null,
-              );
-              articles += r.changes;
-            }
-          })();
+          articles += table.insertSource(
+            k,
+            feed.items.map((item, i) => ({
+              url: item.link ?? item.guid ?? `${url}#${i}`,
+              guid: item.guid ?? null,
+              title: item.title ?? '',
+              content: item.content ?? item.contentSnippet ?? '',
+              published: item.isoDate ?? null,
+            })),
+          );
         } catch {
           failed++;
         }
@@ -64,6 +54,6 @@ export async function referenceCrawl(
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await agent.close();
-  db.close();
+  table.close();
   return { wallS, cpuS: (cpu.user + cpu.system) / 1e6, articles, failed };
 }
