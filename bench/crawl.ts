@@ -1,12 +1,13 @@
 // npm run bench:crawl — 1,000 sources built from the corpus feeds, crawled by the real service (started
 // exactly as `npm start` starts it, fresh SQLite database) through its crawl.sources task, then again
 // (every answer a 304), while a second thread measures the service's GET /api/executions latency. The
-// service's CPU time and peak RSS come from /proc. Next to it, in the same run, a naive crawler in this
-// process: one source after the other, fetch + parse + insert; and the reference crawler the first-pass
-// target was set against (crawl-reference.ts). Options: --sources=1000 --ports=500 --latency=20
-// --baseline=1000 --reference-concurrency=50 --json. The machine is shared: quote medians of several runs.
+// service's CPU time (main thread and each other thread) and peak RSS come from /proc. Next to it, in the
+// same run, a naive crawler in this process: one source after the other, fetch + parse + insert; and the
+// reference crawler the first-pass target was set against (crawl-reference.ts). Options: --sources=1000
+// --ports=500 --latency=20 --baseline=1000 --reference-concurrency=50 --json; service settings --threads=N
+// --concurrency=N --checkpoint-thread=auto|true|false. The machine is shared: quote medians of several runs.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -28,6 +29,9 @@ const N_BASELINE = Math.min(N, Number(args.get('baseline') ?? N));
 const SERVICE_ENV: Record<string, string> = {
   ...(args.has('threads') ? { NEWSDESK_CRAWL_PARSE_THREADS: args.get('threads')! } : {}),
   ...(args.has('concurrency') ? { NEWSDESK_CRAWL_CONCURRENCY: args.get('concurrency')! } : {}),
+  ...(args.has('checkpoint-thread')
+    ? { NEWSDESK_SQLITE_CHECKPOINT_THREAD: args.get('checkpoint-thread')! }
+    : {}),
 };
 
 const TARGETS = { firstPassS: 4, secondPassS: 1.5, peakRssMb: 300, apiP99Ms: 50 };
@@ -152,10 +156,36 @@ async function waitExecution(base: string, id: string): Promise<ExecView> {
 }
 
 /** utime + stime of a process, seconds. */
-function procCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function procCpu(pid: number, file = 'stat'): number {
+  const stat = readFileSync(`/proc/${pid}/${file}`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** utime + stime of each thread of a process, seconds, by thread id. */
+function procThreadsCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(Number(tid), procCpu(pid, `task/${tid}/stat`));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** Where a pass's CPU went: the main thread, then the other threads by CPU (worker threads, V8's GC and
+ * compiler helpers, libuv's pool), each the delta since `before`. */
+function threadCpuLine(pid: number, before: Map<number, number>): string {
+  const after = procThreadsCpu(pid);
+  const main = (after.get(pid) ?? 0) - (before.get(pid) ?? 0);
+  const others = [...after]
+    .filter(([tid]) => tid !== pid)
+    .map(([tid, s]) => s - (before.get(tid) ?? 0))
+    .filter((s) => s >= 0.05)
+    .sort((a, b) => b - a);
+  return `main thread ${main.toFixed(2)} s, other threads ${others.map((s) => s.toFixed(2)).join(' + ') || '0'} s`;
 }
 
 /** Current and peak resident set of a process, MB. */
@@ -168,8 +198,9 @@ function procRss(pid: number): { rss: number; peak: number } {
 async function runCrawl(
   svc: Service,
   payload: object,
-): Promise<{ execution: ExecView; wallS: number; cpuS: number; peakRssMb: number }> {
+): Promise<{ execution: ExecView; wallS: number; cpuS: number; threads: string; peakRssMb: number }> {
   const cpu0 = procCpu(svc.pid);
+  const threads0 = procThreadsCpu(svc.pid);
   let peak = procRss(svc.pid).rss;
   const sampler = setInterval(() => (peak = Math.max(peak, procRss(svc.pid).rss)), 20);
   const t0 = now();
@@ -182,7 +213,14 @@ async function runCrawl(
   const execution = await waitExecution(svc.url, executionId);
   const wallS = (now() - t0) / 1000;
   clearInterval(sampler);
-  return { execution, wallS, cpuS: procCpu(svc.pid) - cpu0, peakRssMb: Math.max(peak, procRss(svc.pid).rss) };
+  const threads = threadCpuLine(svc.pid, threads0);
+  return {
+    execution,
+    wallS,
+    cpuS: procCpu(svc.pid) - cpu0,
+    threads,
+    peakRssMb: Math.max(peak, procRss(svc.pid).rss),
+  };
 }
 
 /** The naive crawler: one source at a time, fetch, decode, parse, insert. */
@@ -295,7 +333,9 @@ async function main(): Promise<void> {
     log(
       `  wall ${first.wallS.toFixed(2)} s (task ${((first.execution.durationMs ?? 0) / 1000).toFixed(2)} s)  ${(N / first.wallS).toFixed(0)} sources/s  ${(r1.articlesNew / first.wallS).toFixed(0)} articles/s`,
     );
-    log(`  CPU service ${first.cpuS.toFixed(2)} s, feed server ${(server1 - server0).toFixed(2)} s`);
+    log(
+      `  CPU service ${first.cpuS.toFixed(2)} s (${first.threads}), feed server ${(server1 - server0).toFixed(2)} s`,
+    );
     if (enrich)
       log(
         `then the follow-up enrich.articles (offline, no LLM configured): ${enrich.status}, ${enrich.result?.processed ?? 0} articles in ${((enrich.durationMs ?? 0) / 1000).toFixed(2)} s; the second pass starts after it`,
@@ -305,7 +345,7 @@ async function main(): Promise<void> {
       `  ${second.execution.status}: ${r2.notModified} not modified, ${r2.succeeded} ok, ${r2.failed} failed, ${r2.articlesNew} new`,
     );
     log(
-      `  wall ${second.wallS.toFixed(2)} s (task ${((second.execution.durationMs ?? 0) / 1000).toFixed(2)} s)  CPU service ${second.cpuS.toFixed(2)} s, feed server ${(server2 - server1).toFixed(2)} s`,
+      `  wall ${second.wallS.toFixed(2)} s (task ${((second.execution.durationMs ?? 0) / 1000).toFixed(2)} s)  CPU service ${second.cpuS.toFixed(2)} s (${second.threads}), feed server ${(server2 - server1).toFixed(2)} s`,
     );
     log(
       `memory: service peak RSS during the passes ${peakMb.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the first pass; VmHWM since start ${servicePeak.toFixed(0)} MB)`,
