@@ -10,8 +10,8 @@ const sqlite = (env: Record<string, string>) => {
 };
 
 describe('NEWSDESK_SQLITE_CHECKPOINT_THREAD', () => {
-  it('auto puts checkpoints on a thread only with 4 or more cores; true and false decide', () => {
-    expect(sqlite({}).backgroundCheckpoints).toBe(availableParallelism() >= 4);
+  it('auto puts checkpoints on a thread only with 2 or more cores; true and false decide', () => {
+    expect(sqlite({}).backgroundCheckpoints).toBe(availableParallelism() >= 2);
     expect(sqlite({ NEWSDESK_SQLITE_CHECKPOINT_THREAD: 'true' }).backgroundCheckpoints).toBe(true);
     expect(sqlite({ NEWSDESK_SQLITE_CHECKPOINT_THREAD: 'false' }).backgroundCheckpoints).toBe(false);
   });

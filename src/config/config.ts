@@ -72,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
           file: path.join(dataDir, 'newsdesk.db'),
           backgroundCheckpoints:
             raw.NEWSDESK_SQLITE_CHECKPOINT_THREAD === 'auto'
-              ? availableParallelism() >= 4
+              ? availableParallelism() >= 2
               : raw.NEWSDESK_SQLITE_CHECKPOINT_THREAD,
         },
     queue:

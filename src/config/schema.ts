@@ -27,7 +27,7 @@ export const configSpec = {
   ],
   NEWSDESK_SQLITE_CHECKPOINT_THREAD: [
     z.union([z.literal('auto'), bool], { error: 'use auto, true or false' }).default('auto'),
-    'SQLite WAL checkpoints (copy + fsync) on their own thread, not inside commits on the event loop: auto (on from 4 cores), true, false.',
+    'SQLite WAL checkpoints (copy + fsync) on their own thread, not inside commits on the event loop: auto (on from 2 cores), true, false.',
   ],
   NEWSDESK_QUEUE: [
     z.enum(['embedded', 'bullmq']).default('embedded'),
