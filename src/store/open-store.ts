@@ -17,8 +17,12 @@ import { SqlSettingsRepo } from './repos/settings-repo.ts';
 import { SqlSourcesRepo } from './repos/sources-repo.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
+import { WriteBatcher } from './sqlite/write-batcher.ts';
 import type { Store, StoreOptions } from './store.ts';
 import type { Dialect } from './types.ts';
+
+/** Crawl writes per shared commit: a batch holds the connection (and the API) while it runs. */
+const CRAWL_WRITES_PER_COMMIT = 16;
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.kind === 'sqlite') return new SqlStore(openSqlite(opts.file, opts), 'sqlite');
@@ -53,8 +57,10 @@ class SqlStore implements Store {
     this.schedules = new SqlSchedulesRepo(db);
     this.locks = new SqlLocksRepo(db);
     this.settings = new SqlSettingsRepo(db);
-    this.sources = new SqlSourcesRepo(db);
-    this.articles = new SqlArticlesRepo(db, dialect);
+    // One batcher for both: a crawl's article inserts and source-state writes share commits.
+    const crawlWrites = dialect === 'sqlite' ? new WriteBatcher(db, CRAWL_WRITES_PER_COMMIT) : undefined;
+    this.sources = new SqlSourcesRepo(db, crawlWrites);
+    this.articles = new SqlArticlesRepo(db, dialect, crawlWrites);
     this.digests = new SqlDigestsRepo(db);
     this.deliveryChannels = new SqlDeliveryChannelsRepo(db);
     this.digestArticles = new SqlDigestArticlesReadModel(db);

@@ -18,6 +18,7 @@ import { newId } from '../ids.ts';
 import { SqlText } from '../sql-text.ts';
 import type { Database } from '../schema.ts';
 import type { ArticlesTable } from '../schema-content.ts';
+import type { WriteBatcher } from '../sqlite/write-batcher.ts';
 import { toArticleEnrichment } from './enrichment-repo.ts';
 import type { Dialect } from '../types.ts';
 import { escapeLike, writeSourceState } from './sources-repo.ts';
@@ -125,10 +126,13 @@ export class SqlArticlesRepo implements ArticlesRepo {
   readonly #db: Db;
   readonly #dialect: Dialect;
   readonly #insertOne: SqlText;
+  /** SQLite: crawl writes that arrive together share a commit (see write-batcher.ts). */
+  readonly #writes: WriteBatcher | undefined;
 
-  constructor(db: Db, dialect: Dialect) {
+  constructor(db: Db, dialect: Dialect, writes?: WriteBatcher) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#writes = writes;
     this.#insertOne = new SqlText(
       dialect,
       `INSERT INTO articles (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
@@ -181,7 +185,7 @@ export class SqlArticlesRepo implements ArticlesRepo {
     }
     if (unique.length === 0) {
       const none = { insertedIds: [], duplicates: articles.length, crossSource: 0 };
-      if (state) await this.#db.transaction().execute((trx) => writeSourceState(trx, sourceId, state(none)));
+      if (state) await this.#write((trx) => writeSourceState(trx, sourceId, state(none)));
       return none;
     }
 
@@ -217,7 +221,7 @@ export class SqlArticlesRepo implements ArticlesRepo {
       enrich_state: 'pending',
       enrich_attempts: 0,
     }));
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       const got = new Set<string>();
       if (this.#dialect === 'sqlite') {
         // One prepared statement run per row: cheaper here than building a multi-row INSERT.
@@ -242,6 +246,11 @@ export class SqlArticlesRepo implements ArticlesRepo {
       if (state) await writeSourceState(trx, sourceId, state(result));
       return result;
     });
+  }
+
+  /** A crawl write in a transaction: its own, or on SQLite one shared with the writes that arrive with it. */
+  #write<T>(write: (trx: Db) => Promise<T>): Promise<T> {
+    return this.#writes ? this.#writes.run(write) : this.#db.transaction().execute(write);
   }
 
   async get(id: string): Promise<(Article & { sourceName: string }) | undefined> {

@@ -20,6 +20,7 @@ import { fromJson, toJson } from '../json.ts';
 import type { Database } from '../schema.ts';
 import type { SourcesTable } from '../schema-content.ts';
 import type { CrawlRunsTable } from '../schema-crawl.ts';
+import type { WriteBatcher } from '../sqlite/write-batcher.ts';
 
 type Db = Kysely<Database>;
 
@@ -191,9 +192,12 @@ export const NEW_SOURCE_STATE = {
 
 export class SqlSourcesRepo implements SourcesRepo {
   readonly #db: Db;
+  /** SQLite: crawl writes that arrive together share a commit (see write-batcher.ts). */
+  readonly #writes: WriteBatcher | undefined;
 
-  constructor(db: Db) {
+  constructor(db: Db, writes?: WriteBatcher) {
     this.#db = db;
+    this.#writes = writes;
   }
 
   async create(input: NewSource, now = Date.now()): Promise<Source> {
@@ -321,8 +325,10 @@ export class SqlSourcesRepo implements SourcesRepo {
   }
 
   async updateState(id: string, patch: SourceStatePatch, run?: NewCrawlRun, now = Date.now()): Promise<void> {
-    if (!run) await writeSourceState(this.#db, id, { patch, now });
-    else await this.#db.transaction().execute((trx) => writeSourceState(trx, id, { patch, run, now }));
+    const write = (trx: Db) => writeSourceState(trx, id, { patch, run, now });
+    if (this.#writes) await this.#writes.run(write);
+    else if (!run) await write(this.#db);
+    else await this.#db.transaction().execute(write);
   }
 
   async recordRun(run: NewCrawlRun): Promise<CrawlRun> {
