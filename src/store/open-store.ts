@@ -17,7 +17,7 @@ import { SqlSettingsRepo } from './repos/settings-repo.ts';
 import { SqlSourcesRepo } from './repos/sources-repo.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite/open-sqlite.ts';
-import { WriteBatcher } from './sqlite/write-batcher.ts';
+import { SavepointBatcher } from './sqlite/savepoint-batcher.ts';
 import type { Store, StoreOptions } from './store.ts';
 import type { Dialect } from './types.ts';
 
@@ -58,7 +58,7 @@ class SqlStore implements Store {
     this.locks = new SqlLocksRepo(db);
     this.settings = new SqlSettingsRepo(db);
     // One batcher for both: a crawl's article inserts and source-state writes share commits.
-    const crawlWrites = dialect === 'sqlite' ? new WriteBatcher(db, CRAWL_WRITES_PER_COMMIT) : undefined;
+    const crawlWrites = dialect === 'sqlite' ? new SavepointBatcher(db, CRAWL_WRITES_PER_COMMIT) : undefined;
     this.sources = new SqlSourcesRepo(db, crawlWrites);
     this.articles = new SqlArticlesRepo(db, dialect, crawlWrites);
     this.digests = new SqlDigestsRepo(db);

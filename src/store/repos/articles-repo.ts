@@ -18,7 +18,7 @@ import { newId } from '../ids.ts';
 import { SqlText } from '../sql-text.ts';
 import type { Database } from '../schema.ts';
 import type { ArticlesTable } from '../schema-content.ts';
-import type { WriteBatcher } from '../sqlite/write-batcher.ts';
+import type { SavepointBatcher } from '../sqlite/savepoint-batcher.ts';
 import { toArticleEnrichment } from './enrichment-repo.ts';
 import type { Dialect } from '../types.ts';
 import { escapeLike, writeSourceState } from './sources-repo.ts';
@@ -126,10 +126,10 @@ export class SqlArticlesRepo implements ArticlesRepo {
   readonly #db: Db;
   readonly #dialect: Dialect;
   readonly #insertOne: SqlText;
-  /** SQLite: crawl writes that arrive together share a commit (see write-batcher.ts). */
-  readonly #writes: WriteBatcher | undefined;
+  /** SQLite: crawl writes that arrive together share a commit (see savepoint-batcher.ts). */
+  readonly #writes: SavepointBatcher | undefined;
 
-  constructor(db: Db, dialect: Dialect, writes?: WriteBatcher) {
+  constructor(db: Db, dialect: Dialect, writes?: SavepointBatcher) {
     this.#db = db;
     this.#dialect = dialect;
     this.#writes = writes;

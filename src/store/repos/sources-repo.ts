@@ -20,7 +20,7 @@ import { fromJson, toJson } from '../json.ts';
 import type { Database } from '../schema.ts';
 import type { SourcesTable } from '../schema-content.ts';
 import type { CrawlRunsTable } from '../schema-crawl.ts';
-import type { WriteBatcher } from '../sqlite/write-batcher.ts';
+import type { SavepointBatcher } from '../sqlite/savepoint-batcher.ts';
 
 type Db = Kysely<Database>;
 
@@ -192,10 +192,10 @@ export const NEW_SOURCE_STATE = {
 
 export class SqlSourcesRepo implements SourcesRepo {
   readonly #db: Db;
-  /** SQLite: crawl writes that arrive together share a commit (see write-batcher.ts). */
-  readonly #writes: WriteBatcher | undefined;
+  /** SQLite: crawl writes that arrive together share a commit (see savepoint-batcher.ts). */
+  readonly #writes: SavepointBatcher | undefined;
 
-  constructor(db: Db, writes?: WriteBatcher) {
+  constructor(db: Db, writes?: SavepointBatcher) {
     this.#db = db;
     this.#writes = writes;
   }

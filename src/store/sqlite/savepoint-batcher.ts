@@ -3,6 +3,9 @@
 // queued before the next turn of the event loop are run in one transaction, each inside a savepoint of
 // its own: a write that fails is rolled back alone and only its caller sees the error. Every caller's
 // promise settles after the commit, so a resolved write is as durable as one in its own transaction.
+// Not the engine's Coalescer (tasks/engines/bullmq/write-batcher.ts): that one sends the first call at once
+// and batches what arrives while a batch is in flight; with the synchronous SQLite driver nothing arrives
+// meanwhile, so here writes are collected until the next turn of the event loop.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 
@@ -14,7 +17,7 @@ interface Job<T = unknown> {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
 
-export class WriteBatcher {
+export class SavepointBatcher {
   readonly #db: Kysely<Database>;
   readonly #maxBatch: number;
   #queue: Job[] = [];

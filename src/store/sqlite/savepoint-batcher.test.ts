@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../schema.ts';
 import { openSqlite } from './open-sqlite.ts';
-import { WriteBatcher } from './write-batcher.ts';
+import { SavepointBatcher } from './savepoint-batcher.ts';
 
 let dir: string;
 let file: string;
@@ -27,9 +27,9 @@ const insert = (v: string) => (trx: Kysely<Database>) => sql`insert into t (v) v
 const stored = async () =>
   (await sql<{ v: string }>`select v from t order by v`.execute(db)).rows.map((r) => r.v);
 
-describe('WriteBatcher', () => {
+describe('SavepointBatcher', () => {
   it('runs writes queued in the same turn in one transaction and settles them after the commit', async () => {
-    const batcher = new WriteBatcher(db);
+    const batcher = new SavepointBatcher(db);
     // Another connection sees only committed rows: each write must be visible there once it resolves.
     const other = new BetterSqlite3(file, { readonly: true });
     const seen: number[] = [];
@@ -51,7 +51,7 @@ describe('WriteBatcher', () => {
   });
 
   it('rolls back a failing write alone; only its caller sees the error', async () => {
-    const batcher = new WriteBatcher(db);
+    const batcher = new SavepointBatcher(db);
     const results = await Promise.allSettled([
       batcher.run(async (trx) => (await insert('a')(trx), 'first')),
       batcher.run(async (trx) => {
@@ -70,14 +70,14 @@ describe('WriteBatcher', () => {
   });
 
   it('starts a new transaction once a batch is full', async () => {
-    const batcher = new WriteBatcher(db, 2);
+    const batcher = new SavepointBatcher(db, 2);
     await Promise.all(['a', 'b', 'c', 'd', 'e'].map((v) => batcher.run(insert(v))));
     expect(batcher.transactions).toBe(3);
     expect(await stored()).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('rejects every write of a batch whose transaction cannot run', async () => {
-    const batcher = new WriteBatcher(db);
+    const batcher = new SavepointBatcher(db);
     await db.destroy();
     const results = await Promise.allSettled([batcher.run(insert('a')), batcher.run(insert('b'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
