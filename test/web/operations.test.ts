@@ -22,6 +22,13 @@ describe('dashboard: operations pages', () => {
     const res = await h.t.http.inject({ method: method as 'GET', url, payload: payload as object });
     return res.json();
   };
+  const statusOf = async (id: string): Promise<string> => (await api('GET', `/api/executions/${id}`)).status;
+  /** A diagnostics.sleep run, once the engine reports it running. */
+  const startRunningSleep = async (payload: { ms: number; steps: number }): Promise<string> => {
+    const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', { payload });
+    await expect.poll(() => statusOf(executionId)).toBe('running');
+    return executionId;
+  };
   /** Other capabilities seed schedules too: find the one these tests edit by name. */
   const cleanupSchedule = async (): Promise<{ cron: string; enabled: boolean }> =>
     (await api('GET', '/api/schedules')).items.find(
@@ -198,20 +205,13 @@ describe('dashboard: operations pages', () => {
       const stream = await holdRoute(page, '**/api/stream*');
       try {
         await h.open(page, path);
-        const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
-          payload: { ms: 6000, steps: 6 },
-        });
-        await expect
-          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status)
-          .toBe('running');
+        const executionId = await startRunningSleep({ ms: 6000, steps: 6 });
         // Its queued and running events went out while the page had no stream: the row must come from
         // reading the list again once the stream is open, well before the run ends.
         stream.release();
         await page.locator(`tr.exec-row[data-id="${executionId}"]`).waitFor({ timeout: 4_000 });
         // Let it finish (a cancelled run would show in the history filter below).
-        await expect
-          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
-          .toBe('succeeded');
+        await expect.poll(() => statusOf(executionId), { timeout: 15_000 }).toBe('succeeded');
       } finally {
         await stream.close();
       }
@@ -227,18 +227,11 @@ describe('dashboard: operations pages', () => {
       let list: HeldRoute | undefined;
       try {
         await h.open(page, path);
-        const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
-          payload: { ms: 2500, steps: 5 },
-        });
-        await expect
-          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status)
-          .toBe('running');
+        const executionId = await startRunningSleep({ ms: 2500, steps: 5 });
         list = await holdRoute(page, '**/api/executions?*', { answerFirst: true });
         stream.release();
         await list.answered;
-        await expect
-          .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
-          .toBe('succeeded');
+        await expect.poll(() => statusOf(executionId), { timeout: 15_000 }).toBe('succeeded');
         const row = page.locator(`tr.exec-row[data-id="${executionId}"]`);
         // The executions page shows the end it was told; the overview never listed the run.
         if (path === '/executions')
@@ -265,9 +258,7 @@ describe('dashboard: operations pages', () => {
         payload: { ms: 1500, steps: 3 },
       });
       await h.open(page, `/executions/${executionId}`);
-      await expect
-        .poll(async () => (await api('GET', `/api/executions/${executionId}`)).status, { timeout: 15_000 })
-        .toBe('succeeded');
+      await expect.poll(() => statusOf(executionId), { timeout: 15_000 }).toBe('succeeded');
       // Its last events went out while the page had no stream: the page must read the run again.
       stream.release();
       await page.waitForFunction(
@@ -293,7 +284,7 @@ describe('dashboard: operations pages', () => {
       undefined,
       { timeout: 10_000 },
     );
-    expect((await api('GET', `/api/executions/${executionId}`)).status).toBe('cancelled');
+    expect(await statusOf(executionId)).toBe('cancelled');
     await h.screenshot(page, 'execution-cancelled');
   });
 
@@ -329,7 +320,7 @@ describe('dashboard: operations pages', () => {
     const { executionId } = await api('POST', '/api/tasks/diagnostics.sleep/run', {
       payload: { ms: 10, steps: 1, fail: 'permanent' },
     });
-    await waitFor(async () => (await api('GET', `/api/executions/${executionId}`)).status === 'failed');
+    await waitFor(async () => (await statusOf(executionId)) === 'failed');
     await h.open(page, '/executions?status=failed');
     expect(await page.locator('tr.exec-row').count()).toBe(1);
     expect(await page.locator('#stats-table').textContent()).toContain('diagnostics.sleep');
