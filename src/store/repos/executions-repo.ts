@@ -56,9 +56,10 @@ const ACTIVE_BY_TASK_SQLITE = sql`executions INDEXED BY executions_active_idx`;
 type Db = Kysely<Database>;
 
 /** Every column, with the whole result only where no cut copy was stored: a crawl's result lists every source. */
-const LISTED_SELECTION = EXECUTION_COLUMNS.map((c) =>
-  c === 'result' ? `CASE WHEN "result_listed" IS NULL THEN "result" END AS "result"` : `"${c}"`,
-).join(', ');
+const LISTED_SELECTION = [
+  ...EXECUTION_COLUMNS.filter((c) => c !== 'result'),
+  sql<string | null>`CASE WHEN result_listed IS NULL THEN result END`.as('result'),
+];
 
 const COLUMN_LIST = EXECUTION_COLUMNS.map((c) => `"${c}"`).join(', ');
 const VALUE_LIST = EXECUTION_COLUMNS.map(() => '?').join(', ');
@@ -220,20 +221,11 @@ export class SqlExecutionsRepo implements ExecutionsRepo {
     const [rows, count] = await Promise.all([
       // Ids sort by creation time, so this is newest first: created_at DESC, id DESC. Listed, the whole
       // result is read only where no cut copy was stored.
-      filter.listed ? this.#listedRows(page) : page.selectAll().execute(),
+      filter.listed ? page.select(LISTED_SELECTION).execute() : page.selectAll().execute(),
       base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     ]);
     const items = filter.listed ? rows.map(toListedExecution) : rows.map(toExecution);
     return { items, total: Number(count.total) };
-  }
-
-  /** The page's rows as listed: the query the filter built, with the selection above instead of `*`. */
-  async #listedRows(page: SelectQueryBuilder<Database, 'executions', object>): Promise<ExecutionRow[]> {
-    const query = page.selectAll().compile();
-    if (!query.sql.startsWith('select * from ')) throw new Error(`unexpected list query: ${query.sql}`);
-    const text = `select ${LISTED_SELECTION} from ${query.sql.slice('select * from '.length)}`;
-    const res = await this.#db.executeQuery<ExecutionRow>({ ...query, sql: text });
-    return res.rows;
   }
 
   async claim(args: {
