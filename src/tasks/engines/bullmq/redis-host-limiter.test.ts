@@ -4,6 +4,8 @@ import type { HostLimiter } from '../../../crawl/fetch/host-limiter.ts';
 import { ExecutionLogCapture } from '../../../logger.ts';
 import { testLogger } from '../../testing/engine-harness.ts';
 import { RedisHostLimiter, type RedisHostLimiterOptions } from './redis-host-limiter.ts';
+import { closeRedisClient, createRedisClient } from './redis-connections.ts';
+import { clusterKeys } from './redis-keys.ts';
 import { dropRedisPrefix, randomRedisPrefix, testRedisUrl } from './testing.ts';
 
 const logger = testLogger(new ExecutionLogCapture());
@@ -49,18 +51,19 @@ describe('RedisHostLimiter (shared across workers)', () => {
   });
 
   it('keeps the minimum gap between request starts to a host across workers', async () => {
-    const a = limiter({ maxConcurrentPerHost: 10, minDelayMs: 80 });
-    const b = limiter({ maxConcurrentPerHost: 10, minDelayMs: 80 });
-    const starts: number[] = [];
-    await Promise.all(
-      [a, b, a, b].map(async (l) => {
-        const release = await l.acquire('slow.test');
-        starts.push(Date.now());
-        release();
-      }),
-    );
-    starts.sort((x, y) => x - y);
-    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(70);
+    const ttl = 60_000;
+    const a = limiter({ maxConcurrentPerHost: 10, minDelayMs: 80, slotTtlMs: ttl });
+    const b = limiter({ maxConcurrentPerHost: 10, minDelayMs: 80, slotTtlMs: ttl });
+    const releases = await Promise.all([a, b, a, b].map((l) => l.acquire('slow.test')));
+    // Each held slot's score is its start on Redis's clock plus the TTL: the gap the limiter promises is on
+    // that clock (when a caller hears back adds round-trip jitter). No renewal runs within a 60 s TTL.
+    const client = createRedisClient(testRedisUrl(), 'producer', logger);
+    const scored = await client.zrange(clusterKeys(prefix).hostSlots('slow.test'), 0, -1, 'WITHSCORES');
+    await closeRedisClient(client);
+    releases.forEach((r) => r());
+    const starts = scored.filter((_, i) => i % 2 === 1).map((score) => Number(score) - ttl);
+    expect(starts).toHaveLength(4);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(80);
   });
 
   it("frees a dead worker's slot after its time to live, but not while the holder renews it", async () => {
