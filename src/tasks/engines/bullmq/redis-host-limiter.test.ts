@@ -58,7 +58,7 @@ describe('RedisHostLimiter (shared across workers)', () => {
     // Each held slot's score is its start on Redis's clock plus the TTL: the gap the limiter promises is on
     // that clock (when a caller hears back adds round-trip jitter). No renewal runs within a 60 s TTL.
     const client = createRedisClient(testRedisUrl(), 'producer', logger);
-    const scored = await client.zrange(clusterKeys(prefix).hostSlots('slow.test'), 0, -1, 'WITHSCORES');
+    const scored = await client.zrange(clusterKeys(prefix).hostSlots('slow.test'), '0', '-1', 'WITHSCORES');
     await closeRedisClient(client);
     releases.forEach((r) => r());
     const starts = scored.filter((_, i) => i % 2 === 1).map((score) => Number(score) - ttl);
