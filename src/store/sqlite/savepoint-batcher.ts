@@ -22,7 +22,7 @@ export class SavepointBatcher {
   readonly #maxBatch: number;
   #queue: Job[] = [];
   #scheduled = false;
-  /** Transactions run so far (observability and tests). */
+  /** Transactions run so far; its tests count commits with it, nothing else reads it. */
   transactions = 0;
 
   constructor(db: Kysely<Database>, maxBatch = 100) {
